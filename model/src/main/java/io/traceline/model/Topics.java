@@ -1,0 +1,25 @@
+package io.traceline.model;
+
+/** The Kafka topics of the pipeline, part of the contract: their names never change silently. */
+public final class Topics {
+
+  /** Keyed by canonical trace id; value: {@link LogEvent} JSON. */
+  public static final String EVENTS = "traceline.events";
+
+  /** Events without a trace id (yet); keyed by log stream; value: {@link LogEvent} JSON. */
+  public static final String UNKEYED = "traceline.unkeyed";
+
+  /** Undecodable or rejected input with the reason in headers ({@link DeadLetters}). */
+  public static final String DLQ = "traceline.dlq";
+
+  /** Keyed by trace id; value: {@link Timeline} JSON, revisioned. */
+  public static final String TIMELINES = "traceline.timelines";
+
+  /** Flagged timelines only, in a slim form for alerting consumers. */
+  public static final String ALERTS = "traceline.alerts";
+
+  /** Caller to callee aggregates per minute. */
+  public static final String SERVICE_EDGES = "traceline.service-edges";
+
+  private Topics() {}
+}
