@@ -1,0 +1,110 @@
+package io.traceline.correlator;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.traceline.correlator.internals.CorrelatorMetrics;
+import io.traceline.correlator.internals.StoreNames;
+import io.traceline.correlator.internals.TraceCorrelatorProcessor;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The correlator as a Kafka Streams topology: a pure function of its settings, with no {@code
+ * KafkaStreams} inside. Every node, store and topic has a constant name; renaming a store loses
+ * state in production, so {@code CorrelatorTopologyTest} pins {@code describe()}.
+ *
+ * <pre>
+ * traceline.events --> [events-source] --> [trace-correlator] --> [timelines-sink] --> traceline.timelines
+ *                                          (trace-events,       \-> [dlq-sink] -------> traceline.dlq
+ *                                           trace-meta,
+ *                                           trace-deadlines)
+ * </pre>
+ *
+ * Values are read as bytes and decoded inside the processor, so that an undecodable record is
+ * routed to the DLQ with its reason instead of depending on the deserialization handler.
+ */
+public final class CorrelatorTopology {
+
+  public static final String SOURCE = "events-source";
+  public static final String CORRELATOR = "trace-correlator";
+  public static final String TIMELINES_SINK = "timelines-sink";
+  public static final String DLQ_SINK = "dlq-sink";
+
+  private CorrelatorTopology() {}
+
+  /** Builds the topology with counters in a private registry. */
+  public static Topology build(CorrelatorSettings settings) {
+    return build(settings, new SimpleMeterRegistry());
+  }
+
+  /**
+   * Builds the topology.
+   *
+   * @param settings validated settings (see {@link CorrelatorSettings#problems()})
+   * @param registry where the correlator's counters are registered
+   * @throws IllegalArgumentException listing every problem of invalid settings
+   */
+  public static Topology build(CorrelatorSettings settings, MeterRegistry registry) {
+    if (!settings.problems().isEmpty()) {
+      throw new IllegalArgumentException(
+          "invalid correlator settings: " + String.join("; ", settings.problems()));
+    }
+    CorrelatorMetrics metrics = new CorrelatorMetrics(registry);
+    Topology topology = new Topology();
+    topology.addSource(
+        SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), settings.inputTopic());
+    topology.addProcessor(CORRELATOR, new CorrelatorSupplier(settings, metrics), SOURCE);
+    topology.addStateStore(store(StoreNames.EVENTS), CORRELATOR);
+    topology.addStateStore(store(StoreNames.META), CORRELATOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.DEADLINES),
+            Serdes.Bytes(),
+            Serdes.ByteArray()),
+        CORRELATOR);
+    topology.addSink(
+        TIMELINES_SINK,
+        settings.outputTopic(),
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        CORRELATOR);
+    topology.addSink(
+        DLQ_SINK,
+        settings.dlqTopic(),
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        CORRELATOR);
+    return topology;
+  }
+
+  private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
+    return Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
+  }
+
+  /** Supplies one processor per task. */
+  private static final class CorrelatorSupplier
+      implements ProcessorSupplier<String, byte[], String, byte[]> {
+    private final CorrelatorSettings settings;
+    private final CorrelatorMetrics metrics;
+
+    CorrelatorSupplier(CorrelatorSettings settings, CorrelatorMetrics metrics) {
+      this.settings = settings;
+      this.metrics = metrics;
+    }
+
+    @Override
+    public Processor<String, byte[], String, byte[]> get() {
+      return new TraceCorrelatorProcessor(settings, TIMELINES_SINK, DLQ_SINK, metrics);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Pure timeline assembly: segments, call structure, self time, gaps, bottleneck, flags. */
+package io.traceline.correlator.assemble;
