@@ -1,0 +1,282 @@
+package io.traceline.correlator;
+
+import static io.traceline.correlator.Events.OTHER;
+import static io.traceline.correlator.Events.TRACE;
+import static io.traceline.correlator.Events.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.traceline.correlator.internals.StoreNames;
+import io.traceline.model.DeadLetters;
+import io.traceline.model.FlagType;
+import io.traceline.model.Json;
+import io.traceline.model.LogEvent;
+import io.traceline.model.Timeline;
+import io.traceline.model.TimelineStatus;
+import io.traceline.model.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class CorrelatorTopologyTest {
+
+  private static final long T0 = 1_763_111_554_000L;
+  private static final Instant WALL_START = Instant.ofEpochMilli(1_800_000_000_000L);
+  private static final CorrelatorSettings SETTINGS =
+      CorrelatorSettings.defaults()
+          .withInactivityGap(Duration.ofSeconds(5))
+          .withMaxTraceAge(Duration.ofSeconds(60))
+          .withGrace(Duration.ofSeconds(30));
+
+  @TempDir Path stateDir;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> events;
+  private TestOutputTopic<String, byte[]> timelines;
+  private TestOutputTopic<String, byte[]> dlq;
+
+  private void start(CorrelatorSettings settings) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "correlator-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver =
+        new TopologyTestDriver(CorrelatorTopology.build(settings, registry), props, WALL_START);
+    events =
+        driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
+    timelines =
+        driver.createOutputTopic(
+            Topics.TIMELINES, new StringDeserializer(), new ByteArrayDeserializer());
+    dlq =
+        driver.createOutputTopic(Topics.DLQ, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void close() {
+    if (driver != null) {
+      driver.close();
+    }
+  }
+
+  private void pipe(LogEvent e) {
+    events.pipeInput(e.traceId(), Json.writeEvent(e), e.timestamp());
+  }
+
+  private List<Timeline> emitted() {
+    List<Timeline> out = new ArrayList<>();
+    for (byte[] value : timelines.readValuesToList()) {
+      out.add(Json.readTimeline(value));
+    }
+    return out;
+  }
+
+  private double counter(String name, String tag, String value) {
+    return registry.get(name).tag(tag, value).counter().count();
+  }
+
+  /**
+   * Renaming a node, store or topic loses state or breaks consumers: change the golden file on
+   * purpose only.
+   */
+  @Test
+  void topologyNamesAreFrozen() throws Exception {
+    String golden;
+    try (var in = getClass().getResourceAsStream("/topology.golden.txt")) {
+      golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(CorrelatorTopology.build(SETTINGS).describe().toString()).isEqualTo(golden);
+  }
+
+  @Test
+  void closesATraceAfterTheInactivityGapOfEventTime() {
+    start(SETTINGS);
+    Events.slowQueryRequest(TRACE, T0).forEach(this::pipe);
+    assertThat(timelines.isEmpty()).isTrue();
+    // Another trace's events move the clock past the first trace's gap.
+    pipe(event(OTHER, "o1", T0 + 1100 + 5_001, "x").build());
+    List<Timeline> out = emitted();
+    assertThat(out).hasSize(1);
+    Timeline t = out.get(0);
+    assertThat(t.traceId()).isEqualTo(TRACE);
+    assertThat(t.revision()).isEqualTo(1);
+    assertThat(t.status()).isEqualTo(TimelineStatus.COMPLETE);
+    assertThat(t.eventCount()).isEqualTo(8);
+    assertThat(t.services())
+        .containsExactly("shop-api", "checkout-api", "inventory-svc", "shop-db");
+    assertThat(t.bottleneck().service()).isEqualTo("shop-db");
+  }
+
+  @Test
+  void aQuietPartitionStillClosesItsTracesByTheWallClock() {
+    start(SETTINGS);
+    Events.slowQueryRequest(TRACE, T0).forEach(this::pipe);
+    driver.advanceWallClockTime(Duration.ofSeconds(4));
+    assertThat(timelines.isEmpty()).isTrue();
+    driver.advanceWallClockTime(Duration.ofSeconds(3));
+    assertThat(emitted()).extracting(Timeline::traceId).containsExactly(TRACE);
+  }
+
+  @Test
+  void duplicateDeliveriesNeverChangeTheTimeline() {
+    start(SETTINGS);
+    List<LogEvent> request = Events.slowQueryRequest(TRACE, T0);
+    request.forEach(this::pipe);
+    request.forEach(this::pipe);
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    List<Timeline> out = emitted();
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).eventCount()).isEqualTo(8);
+    assertThat(out.get(0).events()).hasSize(8);
+    assertThat(counter("traceline.correlator.events", "outcome", "duplicate")).isEqualTo(8);
+    // A redelivery after the close does not re-open the trace either.
+    pipe(request.get(3));
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    assertThat(timelines.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aLateEventWithinGraceEmitsTheNextRevisionWithEveryEvent() {
+    start(SETTINGS);
+    List<LogEvent> request = Events.slowQueryRequest(TRACE, T0);
+    request.subList(1, request.size()).forEach(this::pipe);
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    Timeline first = emitted().get(0);
+    assertThat(first.revision()).isEqualTo(1);
+    assertThat(first.services()).doesNotContain("shop-api");
+
+    pipe(request.get(0)); // the access log arrives late
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    List<Timeline> out = emitted();
+    assertThat(out).hasSize(1);
+    Timeline second = out.get(0);
+    assertThat(second.revision()).isEqualTo(2);
+    assertThat(second.status()).isEqualTo(TimelineStatus.REVISED);
+    assertThat(second.eventCount()).isEqualTo(8);
+    assertThat(second.entry().service()).isEqualTo("shop-api");
+  }
+
+  @Test
+  void stateIsPurgedAfterTheGraceHorizon() {
+    start(SETTINGS);
+    Events.slowQueryRequest(TRACE, T0).forEach(this::pipe);
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    assertThat(emitted()).hasSize(1);
+    assertThat(storeSize(StoreNames.EVENTS)).isEqualTo(8);
+    driver.advanceWallClockTime(Duration.ofSeconds(40));
+    assertThat(storeSize(StoreNames.EVENTS)).isZero();
+    assertThat(storeSize(StoreNames.META)).isEqualTo(1); // only the saved clock
+  }
+
+  private long storeSize(String name) {
+    KeyValueStore<String, byte[]> store = driver.getKeyValueStore(name);
+    long n = 0;
+    try (KeyValueIterator<String, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void eventsBeyondTheBoundsAreCountedAndTheTimelineTruncated() {
+    start(SETTINGS.withMaxEventsPerTrace(3));
+    Events.slowQueryRequest(TRACE, T0).forEach(this::pipe);
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    Timeline t = emitted().get(0);
+    assertThat(t.status()).isEqualTo(TimelineStatus.TRUNCATED);
+    assertThat(t.eventCount()).isEqualTo(8);
+    assertThat(t.events()).hasSize(3);
+    assertThat(t.hasFlag(FlagType.INCOMPLETE)).isTrue();
+    assertThat(counter("traceline.correlator.events", "outcome", "beyond-bounds")).isEqualTo(5);
+  }
+
+  @Test
+  void aTraceThatNeverGoesQuietClosesAtItsMaximumAge() {
+    start(SETTINGS.withMaxTraceAge(Duration.ofSeconds(20)));
+    for (int i = 0; i < 10; i++) {
+      pipe(event(TRACE, "e" + i, T0 + i * 3_000L, "chatty").build());
+    }
+    List<Timeline> out = emitted();
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).status()).isEqualTo(TimelineStatus.TIMED_OUT);
+    assertThat(out.get(0).hasFlag(FlagType.INCOMPLETE)).isTrue();
+  }
+
+  @Test
+  void undecodableAndUnkeyedRecordsGoToTheDlqWithTheirReason() {
+    start(SETTINGS);
+    events.pipeInput(TRACE, "{not json".getBytes(StandardCharsets.UTF_8), T0);
+    LogEvent unkeyed = event(null, "u1", T0, "svc").build();
+    events.pipeInput(null, Json.writeEvent(unkeyed), T0);
+    Events.slowQueryRequest(TRACE, T0).forEach(this::pipe);
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).hasSize(2);
+    assertThat(header(dead.get(0), DeadLetters.REASON)).isEqualTo("undecodable-event");
+    assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+    assertThat(header(dead.get(1), DeadLetters.REASON)).isEqualTo("unkeyed-event");
+    assertThat(header(dead.get(1), DeadLetters.STAGE)).isEqualTo("correlator");
+    assertThat(counter("traceline.correlator.dlq", "reason", "undecodable-event")).isEqualTo(1);
+    // The pipeline went on.
+    assertThat(emitted()).hasSize(1);
+  }
+
+  private static String header(TestRecord<String, byte[]> record, String name) {
+    Header h = record.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void replayAtFullSpeedGivesTheSameTimelinesAsLive() {
+    List<LogEvent> workload = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String trace = String.format("%032x", 0xabc000L + i);
+      workload.addAll(Events.slowQueryRequest(trace, T0 + i * 2_000L));
+    }
+    workload.sort(java.util.Comparator.comparingLong(LogEvent::timestamp));
+
+    start(SETTINGS);
+    long last = workload.get(0).timestamp();
+    for (LogEvent e : workload) { // live: the wall clock moves with the events
+      driver.advanceWallClockTime(Duration.ofMillis(e.timestamp() - last));
+      last = e.timestamp();
+      pipe(e);
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    List<Timeline> live = emitted();
+    driver.close();
+
+    stateDir = stateDir.resolve("replay");
+    start(SETTINGS);
+    workload.forEach(this::pipe); // replay: no wall-clock time passes
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    List<Timeline> replay = emitted();
+
+    assertThat(live).hasSize(20);
+    assertThat(replay).containsExactlyInAnyOrderElementsOf(live);
+  }
+}
