@@ -1,0 +1,70 @@
+package io.traceline.app.correlate;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.traceline.correlator.CorrelatorSettings;
+import io.traceline.correlator.CorrelatorTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+/**
+ * Runs the correlator topology on a Kafka cluster: owns one {@link KafkaStreams} instance, starts
+ * it, and closes it with a deadline. Not thread-safe; start and close from one thread.
+ */
+public final class CorrelatorService implements AutoCloseable {
+
+  private final KafkaStreams streams;
+
+  /**
+   * @param bootstrapServers the Kafka cluster
+   * @param applicationId consumer group and prefix of the changelog topics; changing it loses state
+   * @param stateDir where RocksDB keeps the stores
+   * @param settings the topology's settings
+   * @param overrides raw Streams/client properties applied last (security, tuning)
+   * @param registry where the correlator's counters go
+   */
+  public CorrelatorService(
+      String bootstrapServers,
+      String applicationId,
+      Path stateDir,
+      CorrelatorSettings settings,
+      Map<String, Object> overrides,
+      MeterRegistry registry) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+    // Values are decoded inside the processor (bad ones go to the DLQ there); keys are plain
+    // strings. Set the handler explicitly all the same: the defaults differ between versions.
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class.getName());
+    props.putAll(overrides);
+    this.streams = new KafkaStreams(CorrelatorTopology.build(settings, registry), props);
+  }
+
+  /** Starts processing in Streams' own threads. */
+  public void start() {
+    streams.start();
+  }
+
+  /** The Streams state (RUNNING once partitions are assigned and stores restored). */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** Stops processing, commits and closes the stores, waiting up to {@code timeout}. */
+  public void close(Duration timeout) {
+    streams.close(timeout);
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+}
