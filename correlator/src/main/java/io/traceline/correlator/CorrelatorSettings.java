@@ -123,6 +123,22 @@ public record CorrelatorSettings(
         slowQueryMs);
   }
 
+  public CorrelatorSettings withCloseCheckInterval(Duration value) {
+    return new CorrelatorSettings(
+        inputTopic,
+        outputTopic,
+        dlqTopic,
+        inactivityGap,
+        maxTraceAge,
+        grace,
+        maxEventsPerTrace,
+        maxBytesPerTrace,
+        maxTimelineEvents,
+        value,
+        sloThresholdMs,
+        slowQueryMs);
+  }
+
   /** Every invalid value, one line each; empty when the settings are usable. */
   public List<String> problems() {
     List<String> problems = new ArrayList<>();
