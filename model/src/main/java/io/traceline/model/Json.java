@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,12 @@ import java.io.UncheckedIOException;
  * The JSON codecs of the two contracts, {@link LogEvent} and {@link Timeline}: compact JSON, null
  * fields omitted, unknown fields ignored on read (so a newer producer does not break an older
  * consumer). Thread-safe: Jackson readers and writers are immutable.
+ *
+ * <p>The written form is described by the JSON Schemas {@code /schema/log-event.schema.json} and
+ * {@code /schema/timeline.schema.json} on the classpath (draft 2020-12, {@code $id} prefix {@code
+ * https://traceline.example/schema/}, which is an identifier, not a location: map it to {@code
+ * classpath:schema/}). Map entries (event attributes) are written sorted by key, so equal values
+ * give equal bytes. Reading rejects trailing content after the document and a JSON {@code null}.
  */
 public final class Json {
 
@@ -24,10 +31,15 @@ public final class Json {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
 
-  private static final ObjectWriter EVENT_WRITER = MAPPER.writerFor(LogEvent.class);
-  private static final ObjectReader EVENT_READER = MAPPER.readerFor(LogEvent.class);
-  private static final ObjectWriter TIMELINE_WRITER = MAPPER.writerFor(Timeline.class);
-  private static final ObjectReader TIMELINE_READER = MAPPER.readerFor(Timeline.class);
+  // Attributes live in a Map.copyOf, whose iteration order changes from one JVM to the next.
+  private static final ObjectWriter EVENT_WRITER =
+      MAPPER.writerFor(LogEvent.class).with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  private static final ObjectReader EVENT_READER =
+      MAPPER.readerFor(LogEvent.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectWriter TIMELINE_WRITER =
+      MAPPER.writerFor(Timeline.class).with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  private static final ObjectReader TIMELINE_READER =
+      MAPPER.readerFor(Timeline.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Json() {}
 
@@ -67,7 +79,12 @@ public final class Json {
 
   private static <T> T read(ObjectReader reader, byte[] json) {
     try {
-      return reader.readValue(json);
+      T value = reader.readValue(json);
+      if (value == null) {
+        throw new UncheckedIOException(
+            new IOException("JSON null is not a " + reader.getValueType()));
+      }
+      return value;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (IllegalArgumentException e) {

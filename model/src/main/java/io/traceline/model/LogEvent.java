@@ -1,5 +1,6 @@
 package io.traceline.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -147,12 +148,21 @@ public record LogEvent(
         .attributes(attributes);
   }
 
-  /** Whether the event carries a canonical trace id (goes to {@code traceline.events}). */
+  /**
+   * Whether the event carries a canonical trace id (goes to {@code traceline.events}). Derived, so
+   * not part of the JSON contract.
+   */
+  @JsonIgnore
   public boolean isKeyed() {
     return traceId != null;
   }
 
-  /** Whether this line reports a failure: an error level, an error text or a failed status. */
+  /**
+   * Whether this line reports a failure: an error level, an error text or a failed status. Derived,
+   * so not part of the JSON contract: without {@link JsonIgnore} Jackson would write this boolean
+   * as {@code "error"} in place of the {@link #error()} text.
+   */
+  @JsonIgnore
   public boolean isError() {
     return error != null || "ERROR".equals(level) || "FATAL".equals(level) || isFailedStatus();
   }

@@ -1,0 +1,145 @@
+package io.traceline.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+@Timeout(10)
+class LogEventTest {
+
+  private static final long T = 1_763_111_555_873L;
+
+  @ParameterizedTest(name = "[{index}] {0} {1} ms -> [{2}, {3}]")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "null",
+      textBlock =
+          """
+          APP           | 250.0 | 0    | 0
+          LAMBDA_INIT   | 250.0 | 0    | 0
+          LAMBDA_START  | 250.0 | 0    | 0
+          LAMBDA_END    | 250.0 | 0    | 0
+          ACCESS_LOG    | 250.0 | 0    | 250
+          SPAN          | 250.0 | 0    | 250
+          LAMBDA_REPORT | 250.0 | -250 | 0
+          DB_SLOW_QUERY | 250.0 | -250 | 0
+          ACCESS_LOG    | 12.4  | 0    | 12
+          ACCESS_LOG    | 12.5  | 0    | 13
+          LAMBDA_REPORT | 12.5  | -13  | 0
+          LAMBDA_REPORT | 0.0   | 0    | 0
+          ACCESS_LOG    | null  | 0    | 0
+          LAMBDA_REPORT | null  | 0    | 0
+          """)
+  void derivesTheIntervalFromTheKindsAnchor(
+      EventKind kind, Double durationMs, long startOffset, long endOffset) {
+    LogEvent event =
+        LogEvent.builder().id("1").timestamp(T).kind(kind).durationMs(durationMs).build();
+
+    assertThat(event.startTime()).isEqualTo(T + startOffset);
+    assertThat(event.endTime()).isEqualTo(T + endOffset);
+  }
+
+  @ParameterizedTest
+  @EnumSource(EventKind.class)
+  void everyKindCoversAnIntervalOfItsDurationOrAnInstant(EventKind kind) {
+    LogEvent event = LogEvent.builder().id("1").timestamp(T).kind(kind).durationMs(100.0).build();
+
+    long covered = event.endTime() - event.startTime();
+
+    assertThat(covered).isEqualTo(kind.anchor() == EventKind.Anchor.POINT ? 0 : 100);
+    assertThat(T).isBetween(event.startTime(), event.endTime());
+  }
+
+  @ParameterizedTest(name = "[{index}] level={0} status={1} error={2} -> {3}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "null",
+      textBlock =
+          """
+          null     | null    | null             | false
+          INFO     | 200     | null             | false
+          WARN     | 404     | null             | false
+          debug    | 429     | null             | false
+          ERROR    | null    | null             | true
+          error    | null    | null             | true
+          ERR      | null    | null             | true
+          FATAL    | null    | null             | true
+          critical | null    | null             | true
+          panic    | null    | null             | true
+          null     | 500     | null             | true
+          null     | 502     | null             | true
+          null     | 504     | null             | true
+          null     | 5xx     | null             | true
+          null     | 599     | null             | true
+          null     | 499     | null             | false
+          null     | timeout | null             | true
+          null     | TIMEOUT | null             | true
+          null     | error   | null             | true
+          null     | Failure | null             | true
+          null     | success | null             | false
+          null     | ok      | null             | false
+          null     | 50      | null             | false
+          null     | 5000    | null             | false
+          INFO     | 200     | Sandbox.Timedout | true
+          """)
+  void reportsWhetherTheLineIsAFailure(
+      String level, String status, String error, boolean expected) {
+    LogEvent event = LogEvent.builder().id("1").level(level).status(status).error(error).build();
+
+    assertThat(event.isError()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "[{index}] {0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          warning     | WARN
+          ' info '    | INFO
+          Information | INFO
+          err         | ERROR
+          critical    | FATAL
+          trace       | TRACE
+          """)
+  void normalisesTheLevel(String level, String expected) {
+    assertThat(LogEvent.builder().id("1").level(level).build().level()).isEqualTo(expected);
+  }
+
+  @Test
+  void isKeyedOnlyWithATraceId() {
+    LogEvent unkeyed = ModelFixtures.minimalEvent();
+    LogEvent keyed = ModelFixtures.fullEvent();
+
+    assertThat(unkeyed.isKeyed()).isFalse();
+    assertThat(keyed.isKeyed()).isTrue();
+  }
+
+  @Test
+  void rejectsANonCanonicalTraceId() {
+    assertThatThrownBy(
+            () ->
+                LogEvent.builder().id("1").trace("6916F2828C41D2A7E5B03F19A6D4C2E1", null).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LogEvent.builder().id("1").trace(null, TraceIdFormat.HEX32).build())
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void rejectsABlankId() {
+    assertThatThrownBy(() -> LogEvent.builder().id(" ").build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LogEvent.builder().build()).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void toBuilderRebuildsAnEqualEvent() {
+    LogEvent event = ModelFixtures.fullEvent();
+
+    assertThat(event.toBuilder().build()).isEqualTo(event);
+  }
+}
