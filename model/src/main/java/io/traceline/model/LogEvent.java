@@ -102,6 +102,11 @@ public record LogEvent(
         if (e.getKey() == null || e.getValue() == null) {
           continue;
         }
+        if (TRUNCATED.equals(e.getKey())) {
+          // Kept as the marker below, never counted: bounding an already-bounded event is a no-op.
+          cut |= "true".equals(e.getValue());
+          continue;
+        }
         if (bounded.size() >= MAX_ATTRIBUTES - 1) {
           cut = true;
           break;

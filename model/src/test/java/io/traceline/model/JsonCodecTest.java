@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -277,13 +276,10 @@ class JsonCodecTest {
   }
 
   /**
-   * Known contract bug, not fixable within the allowed edits of LogEvent: the compact constructor
-   * counts an incoming {@code truncated} attribute against the bound, so re-constructing an event
-   * that was cut to {@link LogEvent#MAX_ATTRIBUTES} (Json round trip, {@code toBuilder().build()})
-   * drops one more real attribute each time. Remove {@code @Disabled} once the constructor skips
-   * {@link LogEvent#TRUNCATED} while bounding.
+   * Bounding is idempotent: the {@code truncated} marker is not counted against the bound, so
+   * re-constructing an event that was cut (Json round trip, {@code toBuilder().build()}) keeps
+   * every attribute it had.
    */
-  @Disabled("LogEvent attribute bound is not idempotent; see Javadoc")
   @Test
   void reconstructingATruncatedEventKeepsItsAttributes() {
     LogEvent event = ModelFixtures.truncatedEvent();
