@@ -1,0 +1,192 @@
+package io.traceline.ingest.parse;
+
+import io.traceline.ingest.decode.SubscriptionMessage.CloudWatchEvent;
+import io.traceline.model.EventKind;
+import io.traceline.model.LogEvent;
+import io.traceline.model.TraceIds;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the parsers found in one line. Mutable, one per line, not thread-safe. Most setters keep the
+ * first value set ("IfAbsent" semantics), so a parser can try sources from best to worst.
+ */
+final class Fields {
+
+  EventKind kind = EventKind.APP;
+  TraceIds.Parsed trace;
+  String spanId;
+  String parentSpanId;
+  String requestId;
+  String level;
+  String service;
+  String operation;
+  String status;
+  String error;
+  Double durationMs;
+  Long timestamp;
+
+  /** Free error text seen at any nesting level (not typed): a fallback for {@link #error}. */
+  String errorText;
+
+  private Map<String, String> attributes;
+
+  /** Keeps the first trace found. */
+  void trace(TraceIds.Parsed parsed) {
+    if (trace == null) {
+      trace = parsed;
+    }
+  }
+
+  /** Parses {@code raw} as a trace id in any supported form; keeps the first one that parses. */
+  boolean traceFrom(String raw) {
+    if (trace != null) {
+      return true;
+    }
+    if (raw == null || raw.isEmpty() || "-".equals(raw)) {
+      return false;
+    }
+    if (TraceIds.parse(raw) instanceof TraceIds.Parsed parsed) {
+      trace = parsed;
+      return true;
+    }
+    return false;
+  }
+
+  void spanId(String value) {
+    if (spanId == null) {
+      spanId = hexId(value);
+    }
+  }
+
+  void parentSpanId(String value) {
+    if (parentSpanId == null) {
+      parentSpanId = hexId(value);
+    }
+  }
+
+  void requestId(String value) {
+    if (requestId == null && present(value)) {
+      requestId = value.trim();
+    }
+  }
+
+  void level(String value) {
+    if (level == null && present(value)) {
+      level = value;
+    }
+  }
+
+  void service(String value) {
+    if (service == null && present(value)) {
+      service = value.trim();
+    }
+  }
+
+  void operation(String value) {
+    if (operation == null && present(value)) {
+      operation = value;
+    }
+  }
+
+  void status(String value) {
+    if (status == null && present(value)) {
+      status = value.trim();
+    }
+  }
+
+  void error(String value) {
+    if (error == null && present(value)) {
+      error = value.length() > 200 ? value.substring(0, 200) : value;
+    }
+  }
+
+  void durationMs(Double value) {
+    if (durationMs == null && value != null) {
+      durationMs = value;
+    }
+  }
+
+  void attribute(String key, String value) {
+    if (value == null) {
+      return;
+    }
+    if (attributes == null) {
+      attributes = new LinkedHashMap<>();
+    }
+    attributes.putIfAbsent(key, value);
+  }
+
+  String attribute(String key) {
+    return attributes == null ? null : attributes.get(key);
+  }
+
+  /** Whether a level was found that marks the line as routine (no need to hunt for errors). */
+  boolean isRoutineLevel() {
+    if (level == null) {
+      return false;
+    }
+    return switch (level.toUpperCase(Locale.ROOT)) {
+      case "INFO", "DEBUG", "TRACE", "INFORMATION", "LOG", "NOTICE" -> true;
+      default -> false;
+    };
+  }
+
+  LogEvent build(LogSource source, CloudWatchEvent event, String line, long ingestedAt) {
+    String svc;
+    if (source.isLambda()) {
+      // A Lambda's platform lines cannot name another service: the function is the service.
+      svc = source.groupService();
+      if (service != null && !service.equals(svc)) {
+        attribute(LineParser.APP_SERVICE, service);
+      }
+    } else {
+      svc = service != null ? service : source.groupService();
+    }
+    LogEvent.Builder builder =
+        LogEvent.builder()
+            .id(event.id())
+            .timestamp(timestamp != null ? timestamp : event.timestamp())
+            .ingestedAt(ingestedAt)
+            .spanId(spanId)
+            .parentSpanId(parentSpanId)
+            .requestId(requestId)
+            .service(svc)
+            .operation(operation)
+            .logGroup(source.logGroup())
+            .logStream(source.logStream())
+            .level(level)
+            .message(line)
+            .kind(kind)
+            .durationMs(durationMs)
+            .status(status)
+            .error(error)
+            .attributes(attributes);
+    if (trace != null) {
+      builder.trace(trace);
+    }
+    return builder.build();
+  }
+
+  static boolean present(String value) {
+    return value != null && !value.isBlank() && !"-".equals(value);
+  }
+
+  /** A 16-hex span id in lower case, or null when {@code value} is not one. */
+  static String hexId(String value) {
+    if (value == null) {
+      return null;
+    }
+    String v = value.trim();
+    if (v.length() != 16) {
+      return null;
+    }
+    for (int i = 0; i < 16; i++) {
+      if (Character.digit(v.charAt(i), 16) < 0) {
+        return null;
+      }
+    }
+    return v.toLowerCase(Locale.ROOT);
+  }
+}

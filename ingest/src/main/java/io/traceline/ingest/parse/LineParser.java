@@ -1,0 +1,123 @@
+package io.traceline.ingest.parse;
+
+import io.traceline.ingest.decode.SubscriptionMessage;
+import io.traceline.ingest.decode.SubscriptionMessage.CloudWatchEvent;
+import io.traceline.model.LogEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses one CloudWatch log event into a normalised {@link LogEvent}: the entry point of the
+ * parsers. Recognises Lambda platform and app lines (text and JSON log formats), structured JSON
+ * app logs (Powertools, OTel, ECS FireLens), API Gateway access logs, RDS PostgreSQL and MySQL
+ * slow-query logs, and plain text carrying a trace id; anything else becomes an {@code APP} event
+ * without a trace id. Never throws on bad text: parsing is best effort and pure.
+ *
+ * <p>The service is the Lambda function for {@code /aws/lambda/<fn>} groups (a {@code service}
+ * field of the record goes to attribute {@value #APP_SERVICE}), else the record's own service field
+ * or ECS task-definition family, else derived from the log group.
+ *
+ * <p>Stateless and thread-safe; one instance can serve every shard.
+ */
+public final class LineParser {
+
+  /** Attribute holding a Lambda record's own {@code service} field (Powertools). */
+  public static final String APP_SERVICE = "appService";
+
+  /** A parser; it holds no state. */
+  public LineParser() {}
+
+  /**
+   * Parses one event.
+   *
+   * @param logGroup the event's log group
+   * @param logStream the event's log stream
+   * @param event the CloudWatch event; its id must not be blank (the dedupe key)
+   * @param ingestedAt when the event was read, epoch ms
+   * @return the event; never null
+   * @throws IllegalArgumentException when {@code event.id()} is blank
+   */
+  public LogEvent parse(String logGroup, String logStream, CloudWatchEvent event, long ingestedAt) {
+    return parse(LogSource.of(logGroup, logStream), event, ingestedAt);
+  }
+
+  /**
+   * Parses every event of a data message and stitches them (see {@link #stitch}).
+   *
+   * @throws IllegalArgumentException when an event id is blank
+   */
+  public List<LogEvent> parseMessage(SubscriptionMessage message, long ingestedAt) {
+    LogSource source = LogSource.of(message.logGroup(), message.logStream());
+    List<LogEvent> events = new ArrayList<>(message.logEvents().size());
+    for (CloudWatchEvent event : message.logEvents()) {
+      events.add(parse(source, event, ingestedAt));
+    }
+    return stitch(events);
+  }
+
+  /**
+   * Within-message stitching: events of ONE subscription message (one log stream), in message
+   * order, that carry only a Lambda request id get the trace id of another event with the same
+   * request id; INIT lines get the request id of the START that follows them. Returns a new list;
+   * events already keyed are unchanged.
+   */
+  public static List<LogEvent> stitch(List<LogEvent> eventsOfOneMessage) {
+    return Stitcher.stitch(eventsOfOneMessage);
+  }
+
+  LogEvent parse(LogSource source, CloudWatchEvent event, long ingestedAt) {
+    String line = stripTrailingNewlines(event.message());
+    Fields fields = new Fields();
+    if (!line.isEmpty()) {
+      dispatch(source, line, fields);
+    }
+    return fields.build(source, event, line, ingestedAt);
+  }
+
+  private static void dispatch(LogSource source, String line, Fields f) {
+    int first = 0;
+    while (first < line.length() && Character.isWhitespace(line.charAt(first))) {
+      first++;
+    }
+    if (first == line.length()) {
+      return;
+    }
+    if (line.charAt(first) == '{') {
+      if (JsonLineParser.parse(source, first == 0 ? line : line.substring(first), f)) {
+        return;
+      }
+      f.attribute("invalidJson", "true");
+      TextScan.scanPlain(line, f);
+      return;
+    }
+    if (LambdaTextParser.parsePlatform(line, f)) {
+      return;
+    }
+    if (RdsParser.looksLikePostgres(line) && RdsParser.parsePostgres(line, f)) {
+      return;
+    }
+    if (RdsParser.looksLikeMysqlSlowQuery(line)) {
+      RdsParser.parseMysqlSlowQuery(line, f);
+      return;
+    }
+    if (LambdaTextParser.parseAppLine(line, f)) {
+      return;
+    }
+    if (source.type() == LogSource.Type.APIGATEWAY_EXECUTION && line.charAt(0) == '(') {
+      int close = line.indexOf(") ");
+      if (close > 1) {
+        f.requestId(line.substring(1, close));
+      }
+    }
+    TextScan.scanPlain(line, f);
+  }
+
+  /** The line without its trailing newline(s) ({@code \n}, {@code \r\n}, legacy {@code \n\n}). */
+  static String stripTrailingNewlines(String message) {
+    int end = message.length();
+    while (end > 0 && (message.charAt(end - 1) == '\n' || message.charAt(end - 1) == '\r')) {
+      end--;
+    }
+    return end == message.length() ? message : message.substring(0, end);
+  }
+}

@@ -1,0 +1,24 @@
+package io.traceline.ingest.parse;
+
+import io.traceline.ingest.decode.SubscriptionMessage.CloudWatchEvent;
+import io.traceline.model.LogEvent;
+
+/** Parses single lines for the table tests. */
+final class Lines {
+
+  static final long TIMESTAMP = 1763111555119L;
+  static final long INGESTED_AT = 1763111560000L;
+
+  private static final LineParser PARSER = new LineParser();
+
+  private Lines() {}
+
+  static LogEvent parse(String logGroup, String message) {
+    return PARSER.parse(
+        logGroup,
+        "stream-1",
+        new CloudWatchEvent(
+            "39318701547293899362948640572619362622004985480072396801", TIMESTAMP, message),
+        INGESTED_AT);
+  }
+}
