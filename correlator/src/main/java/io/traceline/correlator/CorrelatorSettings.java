@@ -139,6 +139,22 @@ public record CorrelatorSettings(
         slowQueryMs);
   }
 
+  public CorrelatorSettings withSloThresholdMs(long value) {
+    return new CorrelatorSettings(
+        inputTopic,
+        outputTopic,
+        dlqTopic,
+        inactivityGap,
+        maxTraceAge,
+        grace,
+        maxEventsPerTrace,
+        maxBytesPerTrace,
+        maxTimelineEvents,
+        closeCheckInterval,
+        value,
+        slowQueryMs);
+  }
+
   /** Every invalid value, one line each; empty when the settings are usable. */
   public List<String> problems() {
     List<String> problems = new ArrayList<>();
