@@ -1,0 +1,2 @@
+/** Ingest stage: CloudWatch subscription records in, routed LogEvents and dead letters out. */
+package io.traceline.ingest;
