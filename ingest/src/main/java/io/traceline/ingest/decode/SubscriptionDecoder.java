@@ -507,24 +507,26 @@ public final class SubscriptionDecoder {
   }
 
   private static Long timestamp(JsonParser p, JsonToken token) throws ShapeException, IOException {
-    switch (token) {
-      case VALUE_NUMBER_INT:
+    return switch (token) {
+      case VALUE_NUMBER_INT -> {
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
           throw new ShapeException("logEvents[].timestamp out of range");
         }
-        return p.getLongValue();
-      case VALUE_NUMBER_FLOAT:
-        return (long) p.getDoubleValue();
-      case VALUE_STRING:
+        yield p.getLongValue();
+      }
+      case VALUE_NUMBER_FLOAT -> (long) p.getDoubleValue();
+      case VALUE_STRING -> {
         String text = p.getText().trim();
         if (!text.isEmpty() && text.length() <= 18 && text.chars().allMatch(Character::isDigit)) {
-          return Long.parseLong(text);
+          yield Long.parseLong(text);
         }
         throw new ShapeException("logEvents[].timestamp is not a number: " + cut(text));
-      default:
+      }
+      default -> {
         p.skipChildren();
         throw new ShapeException("logEvents[].timestamp is " + token + ", not a number");
-    }
+      }
+    };
   }
 
   private static List<String> strings(JsonParser p, JsonToken token, String field)

@@ -29,7 +29,7 @@ final class LambdaTextParser {
   /** Parses a platform line; false when {@code line} is not one. */
   static boolean parsePlatform(String line, Fields f) {
     switch (line.charAt(0)) {
-      case 'S':
+      case 'S' -> {
         if (line.startsWith(START)) {
           f.kind = EventKind.LAMBDA_START;
           int from = START.length();
@@ -42,14 +42,16 @@ final class LambdaTextParser {
           return true;
         }
         return false;
-      case 'E':
+      }
+      case 'E' -> {
         if (line.startsWith(END)) {
           f.kind = EventKind.LAMBDA_END;
           f.requestId(line.substring(END.length(), wordEnd(line, END.length())));
           return true;
         }
         return false;
-      case 'R':
+      }
+      case 'R' -> {
         if (line.startsWith(REPORT)) {
           f.kind = EventKind.LAMBDA_REPORT;
           keyValues(line, "REPORT ".length(), f);
@@ -60,7 +62,8 @@ final class LambdaTextParser {
           return requestIdError(line, f);
         }
         return false;
-      case 'I':
+      }
+      case 'I' -> {
         if (line.startsWith(INIT_START)) {
           f.kind = EventKind.LAMBDA_INIT;
           f.attribute(LogEvent.COLD_START, "true");
@@ -79,8 +82,10 @@ final class LambdaTextParser {
           return true;
         }
         return false;
-      default:
+      }
+      default -> {
         return false;
+      }
     }
   }
 

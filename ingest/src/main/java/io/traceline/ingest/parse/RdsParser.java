@@ -1,6 +1,8 @@
 package io.traceline.ingest.parse;
 
 import io.traceline.model.EventKind;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -115,18 +117,32 @@ final class RdsParser {
   }
 
   private static void queryTime(String line, Fields f) {
-    String[] tokens = line.substring(1).trim().split("\\s+");
-    for (int t = 0; t + 1 < tokens.length; t++) {
-      switch (tokens[t]) {
-        case "Query_time:" -> f.durationMs(Numbers.secondsToMs(tokens[t + 1]));
+    List<String> tokens = new ArrayList<>(8);
+    int i = 1;
+    while (i < line.length()) {
+      while (i < line.length() && Character.isWhitespace(line.charAt(i))) {
+        i++;
+      }
+      int start = i;
+      while (i < line.length() && !Character.isWhitespace(line.charAt(i))) {
+        i++;
+      }
+      if (i > start) {
+        tokens.add(line.substring(start, i));
+      }
+    }
+    for (int t = 0; t + 1 < tokens.size(); t++) {
+      String value = tokens.get(t + 1);
+      switch (tokens.get(t)) {
+        case "Query_time:" -> f.durationMs(Numbers.secondsToMs(value));
         case "Lock_time:" -> {
-          Double lock = Numbers.secondsToMs(tokens[t + 1]);
+          Double lock = Numbers.secondsToMs(value);
           if (lock != null) {
             f.attribute("lockTimeMs", String.valueOf(lock));
           }
         }
-        case "Rows_sent:" -> f.attribute("rowsSent", tokens[t + 1]);
-        case "Rows_examined:" -> f.attribute("rowsExamined", tokens[t + 1]);
+        case "Rows_sent:" -> f.attribute("rowsSent", value);
+        case "Rows_examined:" -> f.attribute("rowsExamined", value);
         default -> {
           // other counters (Bytes_sent, Thread_id...) are not kept
         }

@@ -312,7 +312,10 @@ class SubscriptionDecoderTest {
 
   @Test
   void trailingGarbageAfterAMemberIsReportedAfterTheGoodMember() {
-    byte[] record = concat(Fixtures.kinesisData(Fixtures.CONTROL_MESSAGE), "junk".getBytes());
+    byte[] record =
+        concat(
+            Fixtures.kinesisData(Fixtures.CONTROL_MESSAGE),
+            "junk".getBytes(StandardCharsets.US_ASCII));
 
     List<DecodeResult> results = decoder.decodeAll(record);
 

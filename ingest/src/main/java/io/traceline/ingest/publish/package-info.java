@@ -1,0 +1,2 @@
+/** Publishing of ingest outcomes to Kafka: events, unkeyed events and dead letters. */
+package io.traceline.ingest.publish;

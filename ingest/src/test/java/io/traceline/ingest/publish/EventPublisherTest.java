@@ -1,0 +1,168 @@
+package io.traceline.ingest.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.traceline.ingest.DeadLetter;
+import io.traceline.ingest.Fixtures;
+import io.traceline.ingest.Outcome;
+import io.traceline.ingest.RecordProcessor;
+import io.traceline.ingest.Source;
+import io.traceline.model.DeadLetters;
+import io.traceline.model.Json;
+import io.traceline.model.LogEvent;
+import io.traceline.model.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Routing, keys, headers and failure counting, against Kafka's MockProducer. */
+@Timeout(30)
+class EventPublisherTest {
+
+  private static final Source SOURCE = new Source("cw-logs", "shardId-000000000002", "49600");
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final RecordProcessor processor = new RecordProcessor(registry);
+
+  @Test
+  void routesKeyedUnkeyedAndDeadLetters() {
+    MockProducer<byte[], byte[]> producer = producer(true);
+    try (EventPublisher publisher = new EventPublisher(producer, registry)) {
+      publisher.publish(
+          processor.process(Fixtures.kinesisData(Fixtures.LAMBDA_COLD_START), SOURCE));
+      publisher.publish(processor.process("H4sIAAAA".getBytes(StandardCharsets.US_ASCII), SOURCE));
+
+      assertThat(publisher.flush()).isZero();
+
+      List<ProducerRecord<byte[], byte[]>> sent = producer.history();
+      assertThat(sent).hasSize(8);
+      List<ProducerRecord<byte[], byte[]>> events =
+          sent.stream().filter(r -> r.topic().equals(Topics.EVENTS)).toList();
+      assertThat(events).hasSize(7);
+      assertThat(events)
+          .allSatisfy(
+              r -> {
+                assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                    .isEqualTo("6916f2828c41d2a7e5b03f19a6d4c2e1");
+                LogEvent event = Json.readEvent(r.value());
+                assertThat(event.traceId()).isEqualTo("6916f2828c41d2a7e5b03f19a6d4c2e1");
+              });
+      ProducerRecord<byte[], byte[]> dlq = sent.get(7);
+      assertThat(dlq.topic()).isEqualTo(Topics.DLQ);
+      assertThat(dlq.value()).isEqualTo("H4sIAAAA".getBytes(StandardCharsets.US_ASCII));
+      assertThat(header(dlq, DeadLetters.REASON)).isEqualTo("not-gzip");
+      assertThat(header(dlq, DeadLetters.STAGE)).isEqualTo("ingest");
+      assertThat(header(dlq, DeadLetters.SOURCE)).isEqualTo("cw-logs");
+      assertThat(header(dlq, DeadLetters.SHARD)).isEqualTo("shardId-000000000002");
+      assertThat(header(dlq, DeadLetters.SEQUENCE)).isEqualTo("49600");
+      assertThat(header(dlq, DeadLetters.DETAIL)).contains("base64");
+    }
+    assertThat(producer.closed()).isTrue();
+    assertThat(registry.get(EventPublisher.PUBLISHED).tag("topic", Topics.EVENTS).counter().count())
+        .isEqualTo(7);
+  }
+
+  @Test
+  void unkeyedEventsAreKeyedByLogGroupAndStream() {
+    MockProducer<byte[], byte[]> producer = producer(true);
+    Outcome outcome =
+        new Outcome(
+            SOURCE,
+            List.of(),
+            List.of(
+                LogEvent.builder()
+                    .id("1")
+                    .logGroup("/ecs/orders-svc")
+                    .logStream("app/orders/1")
+                    .message("GET /health 200")
+                    .build()),
+            List.of(),
+            0);
+    try (EventPublisher publisher = new EventPublisher(producer, registry)) {
+      publisher.publish(outcome);
+      publisher.flush();
+    }
+
+    ProducerRecord<byte[], byte[]> record = producer.history().get(0);
+    assertThat(record.topic()).isEqualTo(Topics.UNKEYED);
+    assertThat(new String(record.key(), StandardCharsets.UTF_8))
+        .isEqualTo("/ecs/orders-svc|app/orders/1");
+  }
+
+  @Test
+  void detailHeaderIsCutToOneKibibyteOnACharacterBoundary() {
+    String detail = "é".repeat(1000); // 2000 bytes in UTF-8
+    ProducerRecord<byte[], byte[]> record =
+        EventPublisher.deadLetterRecord(
+            new DeadLetter("not-json", detail, new byte[] {1}, new Source("file.gz", null, "3")));
+
+    byte[] value = record.headers().lastHeader(DeadLetters.DETAIL).value();
+    assertThat(value.length).isEqualTo(1024);
+    assertThat(new String(value, StandardCharsets.UTF_8)).isEqualTo("é".repeat(512));
+    assertThat(record.headers().lastHeader(DeadLetters.SHARD)).isNull();
+  }
+
+  @Test
+  void failedSendsAreCountedAndReportedByFlush() {
+    MockProducer<byte[], byte[]> producer = producer(false);
+    try (EventPublisher publisher = new EventPublisher(producer, registry)) {
+      publisher.publish(
+          processor.process(Fixtures.kinesisData(Fixtures.APIGATEWAY_ACCESS), SOURCE));
+      producer.errorNext(new TimeoutException("no broker"));
+      producer.completeNext();
+      producer.errorNext(new TimeoutException("no broker"));
+
+      assertThat(publisher.flush()).isEqualTo(2);
+      assertThat(publisher.flush()).isZero();
+      assertThat(publisher.failedSends()).isEqualTo(2);
+    }
+    assertThat(
+            registry
+                .get(EventPublisher.PUBLISH_FAILURES)
+                .tag("topic", Topics.EVENTS)
+                .counter()
+                .count())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void configDefaultsAndValidation() {
+    Map<String, Object> config =
+        EventPublisher.effectiveConfig(
+            Map.of("bootstrap.servers", "localhost:9092", "linger.ms", 20));
+
+    assertThat(config)
+        .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+        .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+        .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
+        .containsEntry(ProducerConfig.LINGER_MS_CONFIG, 20)
+        .containsEntry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    assertThatThrownBy(
+            () ->
+                EventPublisher.effectiveConfig(Map.of("acks", "1", "enable.idempotence", "false")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bootstrap.servers is required")
+        .hasMessageContaining("acks must be all")
+        .hasMessageContaining("enable.idempotence must be true");
+  }
+
+  private static MockProducer<byte[], byte[]> producer(boolean autoComplete) {
+    return new MockProducer<>(
+        autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+}
