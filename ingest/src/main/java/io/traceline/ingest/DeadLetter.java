@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * Input that could not be turned into events, kept with the reason so nothing is lost: it goes to
- * {@code traceline.dlq} with the reason, detail and source in headers.
+ * {@code traceline.dlq} with the reason, detail and source in headers. Immutable, except that the
+ * payload array is shared, not copied.
  *
  * <p>For a record that failed to decode, {@code payload} is the original Kinesis record data (byte
  * for byte). For a single bad event inside a decoded message, it is a subscription message JSON

@@ -37,9 +37,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RecordProcessor {
 
+  /** Counter of decoded documents, tag {@code outcome=data|control|failed}. */
   public static final String RECORDS = "traceline.ingest.records";
+
+  /** Counter of events, tag {@code routing=keyed|unkeyed|dead-letter}. */
   public static final String EVENTS = "traceline.ingest.events";
+
+  /**
+   * Counter of records that failed to decode, tag {@code reason} ({@link DecodeFailure#code()}).
+   */
   public static final String DECODE_FAILURES = "traceline.ingest.decode.failures";
+
+  /** Counter of single events sent to the DLQ, tag {@code reason}. */
   public static final String EVENT_FAILURES = "traceline.ingest.event.failures";
 
   /** Dead-letter reason of an event without an id (no dedupe key). */

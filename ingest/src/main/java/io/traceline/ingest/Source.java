@@ -3,7 +3,7 @@ package io.traceline.ingest;
 import java.util.Objects;
 
 /**
- * Where a record came from; copied into dead-letter headers so it can be found again.
+ * Where a record came from; copied into dead-letter headers so it can be found again. Immutable.
  *
  * @param source the Kinesis stream name, a file path, a replay topic...
  * @param shard the Kinesis shard id, or null when not read from Kinesis
