@@ -105,8 +105,23 @@ public final class RecordProcessor {
    */
   public Outcome process(byte[] kinesisData, Source source) {
     Objects.requireNonNull(source, "source");
+    return handle(decoder.decodeAll(kinesisData), kinesisData, source);
+  }
+
+  /**
+   * Processes the JSON of a decoded subscription message (replay of decoded documents); bad JSON
+   * becomes a dead letter like a bad Kinesis record.
+   *
+   * @param json the document's bytes
+   * @param source where it came from (kept in dead letters)
+   */
+  public Outcome processJson(byte[] json, Source source) {
+    Objects.requireNonNull(source, "source");
+    return handle(List.of(decoder.decodeJson(json)), json, source);
+  }
+
+  private Outcome handle(List<DecodeResult> results, byte[] payload, Source source) {
     Accumulator out = new Accumulator(source);
-    List<DecodeResult> results = decoder.decodeAll(kinesisData);
     for (DecodeResult result : results) {
       if (result instanceof DecodeResult.Data data) {
         dataRecords.increment();
@@ -121,7 +136,7 @@ public final class RecordProcessor {
             new DeadLetter(
                 failed.reason().code(),
                 failed.detail(),
-                kinesisData == null ? new byte[0] : kinesisData,
+                payload == null ? new byte[0] : payload,
                 source));
       }
     }

@@ -54,6 +54,28 @@ class RecordProcessorTest {
   }
 
   @Test
+  void decodedJsonGoesThroughTheSamePathAsGzip() {
+    byte[] gzip = Fixtures.kinesisData(Fixtures.LAMBDA_COLD_START);
+    DecodeResult.Data data = (DecodeResult.Data) new SubscriptionDecoder().decode(gzip);
+    Outcome fromJson = processor.processJson(SubscriptionDecoder.toJson(data.message()), SOURCE);
+
+    assertThat(fromJson.keyed()).isEqualTo(processor.process(gzip, SOURCE).keyed());
+    assertThat(count(RecordProcessor.RECORDS, "outcome", "data")).isEqualTo(2);
+  }
+
+  @Test
+  void undecodableJsonBecomesADeadLetterWithTheOriginalBytes() {
+    byte[] notJson = "{\"messageType\":".getBytes(StandardCharsets.UTF_8);
+    Outcome outcome = processor.processJson(notJson, SOURCE);
+
+    assertThat(outcome.keyed()).isEmpty();
+    assertThat(outcome.deadLetters()).hasSize(1);
+    assertThat(outcome.deadLetters().get(0).reason()).isEqualTo("not-json");
+    assertThat(outcome.deadLetters().get(0).payload()).isEqualTo(notJson);
+    assertThat(count(RecordProcessor.RECORDS, "outcome", "failed")).isEqualTo(1);
+  }
+
+  @Test
   void controlMessageIsCountedAndSkipped() {
     Outcome outcome = processor.process(Fixtures.kinesisData(Fixtures.CONTROL_MESSAGE), SOURCE);
 
