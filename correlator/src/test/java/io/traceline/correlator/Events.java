@@ -64,7 +64,7 @@ public final class Events {
             .kind(EventKind.LAMBDA_REPORT)
             .durationMs(1030.0)
             .attribute(LogEvent.COLD_START, "true")
-            .attribute(LogEvent.INIT_DURATION_MS, "316.22")
+            .attribute(LogEvent.INIT_DURATION_MS, "5.5")
             .build());
   }
 }

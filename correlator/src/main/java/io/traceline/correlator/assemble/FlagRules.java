@@ -153,7 +153,14 @@ final class FlagRules {
   }
 
   private static String why(String what, LogEvent e) {
-    String detail = e.error() != null ? e.error() : firstLine(e.message());
+    String detail;
+    if (e.error() != null) {
+      detail = e.error();
+    } else if (e.kind() == EventKind.ACCESS_LOG && e.status() != null) {
+      detail = "status " + e.status() + (e.operation() == null ? "" : " on " + e.operation());
+    } else {
+      detail = firstLine(e.message());
+    }
     return what + " in " + e.service() + ": " + detail;
   }
 

@@ -184,7 +184,7 @@ public final class TimelineAssembler {
 
     private void add(LogEvent e) {
       events.add(e);
-      start = Math.min(start, e.startTime());
+      start = Math.min(start, e.startTime() - initDuration(e));
       end = Math.max(end, e.endTime());
       if (e.isError()) {
         errors++;
@@ -199,6 +199,23 @@ public final class TimelineAssembler {
           operation = e.operation();
           operationAuthoritative = authoritative;
         }
+      }
+    }
+
+    /**
+     * The init phase a Lambda REPORT declares ({@code Init Duration}): it ran right before the
+     * invocation, so the function's time starts that much earlier even when the INIT_START line
+     * itself did not reach the trace.
+     */
+    private static long initDuration(LogEvent e) {
+      String init = e.attributes().get(LogEvent.INIT_DURATION_MS);
+      if (e.kind() != EventKind.LAMBDA_REPORT || init == null || e.durationMs() == null) {
+        return 0;
+      }
+      try {
+        return Math.max(0, Math.round(Double.parseDouble(init)));
+      } catch (NumberFormatException notANumber) {
+        return 0;
       }
     }
 

@@ -52,7 +52,8 @@ class TimelineAssemblerTest {
     assertThat(t.services())
         .containsExactly("shop-api", "checkout-api", "inventory-svc", "shop-db");
     assertThat(segment(t, "shop-api").endTime()).isEqualTo(T0 + 1100); // arrival + latency
-    assertThat(segment(t, "checkout-api").startTime()).isEqualTo(T0 + 10);
+    assertThat(segment(t, "checkout-api").startTime())
+        .isEqualTo(T0 + 4); // START at +10, after a 6 ms init
     assertThat(segment(t, "checkout-api").endTime()).isEqualTo(T0 + 1040);
     assertThat(segment(t, "checkout-api").coldStart()).isTrue();
     assertThat(segment(t, "checkout-api").eventCount()).isEqualTo(4);
@@ -71,7 +72,7 @@ class TimelineAssemblerTest {
     assertThat(t.gaps())
         .extracting(g -> g.from() + "->" + g.to() + ":" + g.durationMs())
         .containsExactly(
-            "shop-api->checkout-api:10",
+            "shop-api->checkout-api:4",
             "checkout-api->inventory-svc:5",
             "inventory-svc->shop-db:5");
     // inventory-svc spans 25..1030; the call to shop-db (incl. its gap) covers 25..1020.
@@ -105,6 +106,24 @@ class TimelineAssemblerTest {
   }
 
   @Test
+  void aColdStartsInitPhaseBelongsToTheFunctionEvenWithoutItsInitStartLine() {
+    List<LogEvent> events =
+        List.of(
+            event(TRACE, "1", T0, "api").kind(EventKind.ACCESS_LOG).durationMs(1010.0).build(),
+            event(TRACE, "2", T0 + 605, "fn").kind(EventKind.LAMBDA_START).build(),
+            event(TRACE, "3", T0 + 1005, "fn")
+                .kind(EventKind.LAMBDA_REPORT)
+                .durationMs(400.0)
+                .attribute(LogEvent.COLD_START, "true")
+                .attribute(LogEvent.INIT_DURATION_MS, "600.2")
+                .build());
+    Timeline t = assembler.assemble(TRACE, 1, TimelineStatus.COMPLETE, events, 3);
+    assertThat(segment(t, "fn").startTime()).isEqualTo(T0 + 5);
+    assertThat(t.gaps()).extracting(g -> g.durationMs()).containsExactly(5L);
+    assertThat(t.bottleneck().service()).isEqualTo("fn");
+  }
+
+  @Test
   void flagsWhatTheLinesSay() {
     Timeline t = slowQuery();
     assertThat(t.flags())
@@ -116,7 +135,7 @@ class TimelineAssemblerTest {
     assertThat(slo.threshold()).isEqualTo(500.0);
     Timeline.Flag cold =
         t.flags().stream().filter(f -> f.type() == FlagType.COLD_START).findFirst().orElseThrow();
-    assertThat(cold.observed()).isEqualTo(316.22);
+    assertThat(cold.observed()).isEqualTo(5.5);
     assertThat(t.hasFlag(FlagType.TIMEOUT)).isFalse();
   }
 
