@@ -169,6 +169,10 @@ class TimelineAssemblerTest {
             FlagType.POOL_EXHAUSTION,
             FlagType.THROTTLED,
             FlagType.SLO_BREACH);
+    assertThat(t.flags())
+        .filteredOn(f -> f.type() == FlagType.TIMEOUT && "api".equals(f.service()))
+        .extracting(Timeline.Flag::reason)
+        .containsExactly("timeout in api: status 504");
   }
 
   @Test
