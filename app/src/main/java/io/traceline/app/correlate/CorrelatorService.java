@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 
 /**
  * Runs the correlator topology on a Kafka cluster: owns one {@link KafkaStreams} instance, starts
@@ -44,6 +46,14 @@ public final class CorrelatorService implements AutoCloseable {
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class.getName());
+    // An exception inside the processor is a bug, not bad input (bad input is routed to the DLQ
+    // before it can throw): stop rather than skip records silently. Same for failed writes.
+    props.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndFailProcessingExceptionHandler.class.getName());
+    props.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DefaultProductionExceptionHandler.class.getName());
     props.putAll(overrides);
     this.streams = new KafkaStreams(CorrelatorTopology.build(settings, registry), props);
   }

@@ -1,0 +1,2 @@
+/** Small pieces shared by the commands: argument converters. */
+package io.traceline.app.cli;

@@ -1,0 +1,144 @@
+package io.traceline.app.demo;
+
+import io.traceline.app.UsageException;
+import io.traceline.app.cli.DurationConverter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code traceline demo}: the whole pipeline on an embedded broker with a synthetic shop workload,
+ * printing timelines as they close. Stops after {@code --duration} or on Ctrl-C, cleanly either
+ * way: the workload is drained, the last traces are closed and printed, everything is shut down.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the whole pipeline on an embedded Kafka broker (KRaft) with a synthetic workload:",
+      "API Gateway -> Lambda -> ECS -> RDS in the exact CloudWatch subscription format, with",
+      "injected cold starts, slow queries and third-party timeouts. Prints each closed timeline;",
+      "slow or failed ones with an ASCII Gantt chart that marks the bottleneck."
+    })
+public final class DemoCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--duration",
+      converter = DurationConverter.class,
+      description = "Stop after this long (e.g. 60s, 5m). Default: until Ctrl-C.")
+  Duration duration;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "10",
+      description = "Requests per second of the workload (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Seed of the workload's random choices (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--gap",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description =
+          "Inactivity gap after which a trace closes (default: ${DEFAULT-VALUE}; the demo's"
+              + " delivery lag is short, production defaults to 30s).")
+  Duration gap;
+
+  @Option(
+      names = "--data-dir",
+      description = "Keep the broker's and the correlator's data here. Default: a temp dir.")
+  Path dataDir;
+
+  @Option(names = "--all", description = "Draw a Gantt chart for every timeline.")
+  boolean chartEverything;
+
+  @Option(
+      names = "--width",
+      defaultValue = "60",
+      description = "Width of the Gantt chart's time axis (default: ${DEFAULT-VALUE}).")
+  int width;
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    AtomicBoolean running = new AtomicBoolean(true);
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(new StopOnSignal(running, finished), "traceline-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (DemoPipeline pipeline =
+        DemoPipeline.start(
+            new DemoPipeline.Options(rate, seed, gap, dataDir, width, chartEverything),
+            System.out)) {
+      long stopAt =
+          duration == null ? Long.MAX_VALUE : System.currentTimeMillis() + duration.toMillis();
+      while (running.get() && System.currentTimeMillis() < stopAt) {
+        pipeline.step(System.currentTimeMillis());
+      }
+      pipeline.finish();
+    } finally {
+      finished.countDown();
+      removeHook(hook);
+    }
+    return 0;
+  }
+
+  private void validate() {
+    List<String> problems = new ArrayList<>();
+    if (duration != null && (duration.isZero() || duration.isNegative())) {
+      problems.add("--duration must be positive, was " + duration);
+    }
+    if (!(rate > 0 && rate <= 1000)) {
+      problems.add("--rate must be in (0, 1000], was " + rate);
+    }
+    if (gap.toMillis() < 500 || gap.compareTo(Duration.ofMinutes(10)) > 0) {
+      problems.add("--gap must be between 500ms and 10m, was " + gap);
+    }
+    if (width < 20 || width > 300) {
+      problems.add("--width must be between 20 and 300, was " + width);
+    }
+    if (!problems.isEmpty()) {
+      throw UsageException.of("invalid demo options", problems);
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // The JVM is exiting because of a signal: the hook is running and waits for us.
+    }
+  }
+
+  /** On SIGINT/SIGTERM: asks the loop to stop, then waits for the clean shutdown to finish. */
+  private static final class StopOnSignal implements Runnable {
+    private final AtomicBoolean running;
+    private final CountDownLatch finished;
+
+    StopOnSignal(AtomicBoolean running, CountDownLatch finished) {
+      this.running = running;
+      this.finished = finished;
+    }
+
+    @Override
+    public void run() {
+      running.set(false);
+      try {
+        finished.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,224 @@
+package io.traceline.app.demo;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.traceline.app.correlate.CorrelatorService;
+import io.traceline.app.render.TimelinePrinter;
+import io.traceline.correlator.CorrelatorSettings;
+import io.traceline.embedded.EmbeddedKafka;
+import io.traceline.ingest.Outcome;
+import io.traceline.ingest.RecordProcessor;
+import io.traceline.ingest.Source;
+import io.traceline.ingest.decode.SubscriptionDecoder;
+import io.traceline.ingest.decode.SubscriptionMessage;
+import io.traceline.ingest.publish.EventPublisher;
+import io.traceline.model.Json;
+import io.traceline.model.Timeline;
+import io.traceline.model.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The demo's pipeline, all real: workload -> gzip subscription payloads -> {@link RecordProcessor}
+ * (decode, parse, stitch) -> {@link EventPublisher} -> Kafka -> correlator (Kafka Streams) ->
+ * {@code traceline.timelines} -> printer. Owns every component it starts and closes them in reverse
+ * order. Driven by one thread through {@link #step} and {@link #finish}.
+ */
+final class DemoPipeline implements AutoCloseable {
+
+  private static final String SHARD = "shardId-000000000000";
+
+  /**
+   * What the demo was asked for.
+   *
+   * @param rate requests per second
+   * @param seed workload seed
+   * @param gap the correlator's inactivity gap
+   * @param dataDir where to keep data, or null for a temp dir deleted at the end
+   * @param width Gantt chart width
+   * @param chartEverything chart every timeline, not only the notable ones
+   */
+  record Options(
+      double rate, long seed, Duration gap, Path dataDir, int width, boolean chartEverything) {}
+
+  private final Path root;
+  private final boolean temporary;
+  private final PrintStream out;
+  private final MeterRegistry registry = new SimpleMeterRegistry();
+  private final ShopWorkload workload;
+  private final TimelinePrinter printer;
+  private final DemoReport report;
+  private final Duration gap;
+  private EmbeddedKafka kafka;
+  private CorrelatorService correlator;
+  private RecordProcessor processor;
+  private EventPublisher publisher;
+  private KafkaConsumer<String, byte[]> timelines;
+  private long sequence;
+  private final long startedAt = System.currentTimeMillis();
+
+  private DemoPipeline(Options options, Path root, boolean temporary, PrintStream out) {
+    this.root = root;
+    this.temporary = temporary;
+    this.out = out;
+    this.gap = options.gap();
+    this.workload =
+        new ShopWorkload(
+            ShopWorkload.Settings.defaults()
+                .withRequestsPerSecond(options.rate())
+                .withSeed(options.seed()));
+    this.printer = new TimelinePrinter(out, options.width(), options.chartEverything());
+    this.report = new DemoReport(registry);
+  }
+
+  /** Starts the broker, the correlator, the ingest path and the timeline reader. */
+  static DemoPipeline start(Options options, PrintStream out) throws IOException {
+    boolean temporary = options.dataDir() == null;
+    Path root =
+        temporary
+            ? Files.createTempDirectory("traceline-demo")
+            : options.dataDir().toAbsolutePath();
+    DemoPipeline p = new DemoPipeline(options, root, temporary, out);
+    try {
+      p.startComponents();
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
+    }
+    return p;
+  }
+
+  private void startComponents() {
+    System.err.println("traceline demo: starting an embedded Kafka broker (KRaft)...");
+    kafka = EmbeddedKafka.start(root.resolve("kafka"));
+    kafka.createTopic(Topics.EVENTS, 3);
+    kafka.createTopic(Topics.UNKEYED, 1);
+    kafka.createTopic(Topics.DLQ, 1);
+    kafka.createTopic(Topics.TIMELINES, 3);
+    System.err.println(
+        "traceline demo: broker at "
+            + kafka.bootstrapServers()
+            + "; starting the correlator (gap "
+            + gap.toMillis()
+            + " ms)...");
+    CorrelatorSettings settings =
+        CorrelatorSettings.defaults()
+            .withInactivityGap(gap)
+            .withCloseCheckInterval(Duration.ofMillis(250));
+    correlator =
+        new CorrelatorService(
+            kafka.bootstrapServers(),
+            "traceline-demo",
+            root.resolve("streams"),
+            settings,
+            Map.of(),
+            registry);
+    correlator.start();
+    processor = new RecordProcessor(registry);
+    publisher =
+        new EventPublisher(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), registry);
+    timelines =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "traceline-demo-printer",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    timelines.subscribe(List.of(Topics.TIMELINES));
+    System.err.println(
+        "traceline demo: generating requests (API Gateway -> Lambda -> ECS -> RDS); timelines"
+            + " print as their traces close. Ctrl-C stops.");
+  }
+
+  /** Delivers what the workload has due at {@code now} and prints closed timelines. */
+  void step(long now) {
+    for (SubscriptionMessage m : workload.advanceTo(now)) {
+      ingest(m);
+    }
+    printClosed(Duration.ofMillis(200));
+  }
+
+  /** Delivers everything still buffered, waits for the last traces to close, prints a summary. */
+  void finish() {
+    for (SubscriptionMessage m : workload.drain()) {
+      ingest(m);
+    }
+    publisher.flush();
+    long expected = workload.requestCount();
+    long deadline = System.currentTimeMillis() + gap.toMillis() + 15_000;
+    while (report.timelines() < expected && System.currentTimeMillis() < deadline) {
+      printClosed(Duration.ofMillis(250));
+    }
+    out.println();
+    out.print(report.summary(workload, System.currentTimeMillis() - startedAt));
+    out.flush();
+  }
+
+  private void ingest(SubscriptionMessage message) {
+    byte[] data = SubscriptionDecoder.encode(message);
+    Outcome outcome =
+        processor.process(data, new Source("demo-stream", SHARD, Long.toString(sequence++)));
+    publisher.publish(outcome);
+  }
+
+  private void printClosed(Duration wait) {
+    for (ConsumerRecord<String, byte[]> r : timelines.poll(wait)) {
+      Timeline t = Json.readTimeline(r.value());
+      report.add(t, printer.charted(t));
+      printer.print(t);
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(timelines);
+    closeQuietly(publisher);
+    if (correlator != null) {
+      correlator.close(Duration.ofSeconds(30));
+    }
+    closeQuietly(kafka);
+    if (temporary) {
+      deleteTree(root);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      System.err.println("traceline demo: error while closing: " + e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.traceline.app.replay;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.traceline.correlator.CorrelatorSettings;
+import io.traceline.correlator.CorrelatorTopology;
+import io.traceline.model.Json;
+import io.traceline.model.LogEvent;
+import io.traceline.model.Timeline;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The correlator topology run offline: the same {@link CorrelatorTopology}, its real processors and
+ * RocksDB stores, driven by Kafka Streams' {@link TopologyTestDriver} instead of a broker. {@link
+ * #finish()} moves the wall clock past every deadline so that every open trace closes through the
+ * same path as live. Owns a temporary state directory, deleted on close. Not thread-safe.
+ */
+final class OfflineCorrelator implements AutoCloseable {
+
+  private static final Instant WALL_START = Instant.EPOCH;
+
+  private final CorrelatorSettings settings;
+  private final Path stateDir;
+  private final TopologyTestDriver driver;
+  private final TestInputTopic<String, byte[]> events;
+  private final TestOutputTopic<String, byte[]> timelines;
+  private final TestOutputTopic<String, byte[]> dlq;
+  private long rejected;
+
+  OfflineCorrelator(CorrelatorSettings settings, MeterRegistry registry) throws IOException {
+    this.settings = settings;
+    this.stateDir = Files.createTempDirectory("traceline-replay");
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "traceline-replay");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "offline:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    this.driver =
+        new TopologyTestDriver(CorrelatorTopology.build(settings, registry), props, WALL_START);
+    this.events =
+        driver.createInputTopic(
+            settings.inputTopic(), new StringSerializer(), new ByteArraySerializer());
+    this.timelines =
+        driver.createOutputTopic(
+            settings.outputTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+    this.dlq =
+        driver.createOutputTopic(
+            settings.dlqTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Feeds one keyed event; returns the timelines that closed meanwhile. */
+  List<Timeline> add(LogEvent event) {
+    events.pipeInput(event.traceId(), Json.writeEvent(event), event.timestamp());
+    return drain();
+  }
+
+  /** Closes every open trace (end of input) and returns their timelines. */
+  List<Timeline> finish() {
+    List<Timeline> out = new ArrayList<>();
+    driver.advanceWallClockTime(settings.maxTraceAge().plus(settings.inactivityGap()));
+    // One pass closes a bounded number of traces; go on until a pass closes nothing.
+    List<Timeline> closed = drain();
+    while (!closed.isEmpty()) {
+      out.addAll(closed);
+      driver.advanceWallClockTime(settings.closeCheckInterval().plus(Duration.ofMillis(1)));
+      closed = drain();
+    }
+    return out;
+  }
+
+  /** Records the correlator routed to its DLQ (none for events that ingest produced). */
+  long rejected() {
+    return rejected;
+  }
+
+  private List<Timeline> drain() {
+    rejected += dlq.readValuesToList().size();
+    List<Timeline> out = new ArrayList<>();
+    for (byte[] value : timelines.readValuesToList()) {
+      out.add(Json.readTimeline(value));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+    try (Stream<Path> paths = Files.walk(stateDir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
