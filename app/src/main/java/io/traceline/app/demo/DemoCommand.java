@@ -1,5 +1,6 @@
 package io.traceline.app.demo;
 
+import ch.qos.logback.classic.Level;
 import io.traceline.app.UsageException;
 import io.traceline.app.cli.DurationConverter;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,7 +60,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--data-dir",
-      description = "Keep the broker's and the correlator's data here. Default: a temp dir.")
+      description =
+          "Keep the broker's and the correlator's data here and reuse it on the next run."
+              + " Default: ./data/demo, emptied at start.")
   Path dataDir;
 
   @Option(names = "--all", description = "Draw a Gantt chart for every timeline.")
@@ -73,6 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate();
+    quietEmbeddedBroker();
     AtomicBoolean running = new AtomicBoolean(true);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(new StopOnSignal(running, finished), "traceline-demo-shutdown");
@@ -110,6 +115,19 @@ public final class DemoCommand implements Callable<Integer> {
     }
     if (!problems.isEmpty()) {
       throw UsageException.of("invalid demo options", problems);
+    }
+  }
+
+  /**
+   * The broker runs inside this process: its own start-up and shutdown chatter (and that of the
+   * clients talking to it on loopback) is not the user's concern here. Errors still show.
+   */
+  private static void quietEmbeddedBroker() {
+    for (String name : List.of("org.apache.kafka", "kafka")) {
+      org.slf4j.Logger logger = LoggerFactory.getLogger(name);
+      if (logger instanceof ch.qos.logback.classic.Logger logback) {
+        logback.setLevel(Level.ERROR);
+      }
     }
   }
 

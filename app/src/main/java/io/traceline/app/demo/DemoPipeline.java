@@ -42,13 +42,16 @@ final class DemoPipeline implements AutoCloseable {
 
   private static final String SHARD = "shardId-000000000000";
 
+  /** Where the demo keeps its data unless told otherwise; emptied at each start. */
+  static final Path DEFAULT_DATA_DIR = Path.of("data", "demo");
+
   /**
    * What the demo was asked for.
    *
    * @param rate requests per second
    * @param seed workload seed
    * @param gap the correlator's inactivity gap
-   * @param dataDir where to keep data, or null for a temp dir deleted at the end
+   * @param dataDir where to keep data across runs, or null for {@link #DEFAULT_DATA_DIR}
    * @param width Gantt chart width
    * @param chartEverything chart every timeline, not only the notable ones
    */
@@ -56,7 +59,6 @@ final class DemoPipeline implements AutoCloseable {
       double rate, long seed, Duration gap, Path dataDir, int width, boolean chartEverything) {}
 
   private final Path root;
-  private final boolean temporary;
   private final PrintStream out;
   private final MeterRegistry registry = new SimpleMeterRegistry();
   private final ShopWorkload workload;
@@ -71,9 +73,8 @@ final class DemoPipeline implements AutoCloseable {
   private long sequence;
   private final long startedAt = System.currentTimeMillis();
 
-  private DemoPipeline(Options options, Path root, boolean temporary, PrintStream out) {
+  private DemoPipeline(Options options, Path root, PrintStream out) {
     this.root = root;
-    this.temporary = temporary;
     this.out = out;
     this.gap = options.gap();
     this.workload =
@@ -87,12 +88,15 @@ final class DemoPipeline implements AutoCloseable {
 
   /** Starts the broker, the correlator, the ingest path and the timeline reader. */
   static DemoPipeline start(Options options, PrintStream out) throws IOException {
-    boolean temporary = options.dataDir() == null;
-    Path root =
-        temporary
-            ? Files.createTempDirectory("traceline-demo")
-            : options.dataDir().toAbsolutePath();
-    DemoPipeline p = new DemoPipeline(options, root, temporary, out);
+    Path root;
+    if (options.dataDir() == null) {
+      root = DEFAULT_DATA_DIR.toAbsolutePath();
+      deleteTree(root); // a fresh broker and fresh stores each run
+      Files.createDirectories(root);
+    } else {
+      root = options.dataDir().toAbsolutePath();
+    }
+    DemoPipeline p = new DemoPipeline(options, root, out);
     try {
       p.startComponents();
     } catch (RuntimeException e) {
@@ -196,9 +200,6 @@ final class DemoPipeline implements AutoCloseable {
       correlator.close(Duration.ofSeconds(30));
     }
     closeQuietly(kafka);
-    if (temporary) {
-      deleteTree(root);
-    }
   }
 
   private static void closeQuietly(AutoCloseable c) {
@@ -213,6 +214,9 @@ final class DemoPipeline implements AutoCloseable {
   }
 
   private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo end to end on a real embedded broker: the workload's CloudWatch payloads go through
@@ -22,12 +23,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(240)
 class DemoIT {
 
+  @TempDir Path dataDir;
+
   @Test
   void printsTimelinesAcrossAllFourServicesAndMarksTheInjectedSlowHop() throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
     DemoPipeline.Options options =
-        new DemoPipeline.Options(30, 7, Duration.ofSeconds(4), null, 60, false);
+        new DemoPipeline.Options(30, 7, Duration.ofSeconds(4), dataDir, 60, false);
     try (DemoPipeline pipeline = DemoPipeline.start(options, out)) {
       long end = System.currentTimeMillis() + 25_000;
       while (System.currentTimeMillis() < end) {
