@@ -59,100 +59,123 @@ public record CorrelatorSettings(
         500);
   }
 
-  public CorrelatorSettings withInactivityGap(Duration value) {
-    return new CorrelatorSettings(
-        inputTopic,
-        outputTopic,
-        dlqTopic,
-        value,
-        maxTraceAge,
-        grace,
-        maxEventsPerTrace,
-        maxBytesPerTrace,
-        maxTimelineEvents,
-        closeCheckInterval,
-        sloThresholdMs,
-        slowQueryMs);
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return defaults().toBuilder();
   }
 
-  public CorrelatorSettings withMaxTraceAge(Duration value) {
-    return new CorrelatorSettings(
-        inputTopic,
-        outputTopic,
-        dlqTopic,
-        inactivityGap,
-        value,
-        grace,
-        maxEventsPerTrace,
-        maxBytesPerTrace,
-        maxTimelineEvents,
-        closeCheckInterval,
-        sloThresholdMs,
-        slowQueryMs);
+  /** A builder starting from these settings. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.inputTopic = inputTopic;
+    b.outputTopic = outputTopic;
+    b.dlqTopic = dlqTopic;
+    b.inactivityGap = inactivityGap;
+    b.maxTraceAge = maxTraceAge;
+    b.grace = grace;
+    b.maxEventsPerTrace = maxEventsPerTrace;
+    b.maxBytesPerTrace = maxBytesPerTrace;
+    b.maxTimelineEvents = maxTimelineEvents;
+    b.closeCheckInterval = closeCheckInterval;
+    b.sloThresholdMs = sloThresholdMs;
+    b.slowQueryMs = slowQueryMs;
+    return b;
   }
 
-  public CorrelatorSettings withGrace(Duration value) {
-    return new CorrelatorSettings(
-        inputTopic,
-        outputTopic,
-        dlqTopic,
-        inactivityGap,
-        maxTraceAge,
-        value,
-        maxEventsPerTrace,
-        maxBytesPerTrace,
-        maxTimelineEvents,
-        closeCheckInterval,
-        sloThresholdMs,
-        slowQueryMs);
-  }
+  /**
+   * Mutable builder; not thread-safe. {@link #build()} does not validate: see {@link #problems()}.
+   */
+  public static final class Builder {
+    private String inputTopic;
+    private String outputTopic;
+    private String dlqTopic;
+    private Duration inactivityGap;
+    private Duration maxTraceAge;
+    private Duration grace;
+    private int maxEventsPerTrace;
+    private long maxBytesPerTrace;
+    private int maxTimelineEvents;
+    private Duration closeCheckInterval;
+    private long sloThresholdMs;
+    private long slowQueryMs;
 
-  public CorrelatorSettings withMaxEventsPerTrace(int value) {
-    return new CorrelatorSettings(
-        inputTopic,
-        outputTopic,
-        dlqTopic,
-        inactivityGap,
-        maxTraceAge,
-        grace,
-        value,
-        maxBytesPerTrace,
-        maxTimelineEvents,
-        closeCheckInterval,
-        sloThresholdMs,
-        slowQueryMs);
-  }
+    private Builder() {}
 
-  public CorrelatorSettings withCloseCheckInterval(Duration value) {
-    return new CorrelatorSettings(
-        inputTopic,
-        outputTopic,
-        dlqTopic,
-        inactivityGap,
-        maxTraceAge,
-        grace,
-        maxEventsPerTrace,
-        maxBytesPerTrace,
-        maxTimelineEvents,
-        value,
-        sloThresholdMs,
-        slowQueryMs);
-  }
+    public Builder inputTopic(String value) {
+      this.inputTopic = value;
+      return this;
+    }
 
-  public CorrelatorSettings withSloThresholdMs(long value) {
-    return new CorrelatorSettings(
-        inputTopic,
-        outputTopic,
-        dlqTopic,
-        inactivityGap,
-        maxTraceAge,
-        grace,
-        maxEventsPerTrace,
-        maxBytesPerTrace,
-        maxTimelineEvents,
-        closeCheckInterval,
-        value,
-        slowQueryMs);
+    public Builder outputTopic(String value) {
+      this.outputTopic = value;
+      return this;
+    }
+
+    public Builder dlqTopic(String value) {
+      this.dlqTopic = value;
+      return this;
+    }
+
+    public Builder inactivityGap(Duration value) {
+      this.inactivityGap = value;
+      return this;
+    }
+
+    public Builder maxTraceAge(Duration value) {
+      this.maxTraceAge = value;
+      return this;
+    }
+
+    public Builder grace(Duration value) {
+      this.grace = value;
+      return this;
+    }
+
+    public Builder maxEventsPerTrace(int value) {
+      this.maxEventsPerTrace = value;
+      return this;
+    }
+
+    public Builder maxBytesPerTrace(long value) {
+      this.maxBytesPerTrace = value;
+      return this;
+    }
+
+    public Builder maxTimelineEvents(int value) {
+      this.maxTimelineEvents = value;
+      return this;
+    }
+
+    public Builder closeCheckInterval(Duration value) {
+      this.closeCheckInterval = value;
+      return this;
+    }
+
+    public Builder sloThresholdMs(long value) {
+      this.sloThresholdMs = value;
+      return this;
+    }
+
+    public Builder slowQueryMs(long value) {
+      this.slowQueryMs = value;
+      return this;
+    }
+
+    public CorrelatorSettings build() {
+      return new CorrelatorSettings(
+          inputTopic,
+          outputTopic,
+          dlqTopic,
+          inactivityGap,
+          maxTraceAge,
+          grace,
+          maxEventsPerTrace,
+          maxBytesPerTrace,
+          maxTimelineEvents,
+          closeCheckInterval,
+          sloThresholdMs,
+          slowQueryMs);
+    }
   }
 
   /** Every invalid value, one line each; empty when the settings are usable. */

@@ -64,9 +64,10 @@ class CorrelatorIT {
   void emitsOneTimelinePerTraceWithEveryEventAndRoutesGarbageToTheDlq(EmbeddedKafka kafka)
       throws Exception {
     CorrelatorSettings settings =
-        CorrelatorSettings.defaults()
-            .withInactivityGap(Duration.ofSeconds(2))
-            .withCloseCheckInterval(Duration.ofMillis(200));
+        CorrelatorSettings.builder()
+            .inactivityGap(Duration.ofSeconds(2))
+            .closeCheckInterval(Duration.ofMillis(200))
+            .build();
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "correlator-it");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());

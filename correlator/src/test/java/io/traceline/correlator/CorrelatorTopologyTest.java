@@ -44,10 +44,11 @@ class CorrelatorTopologyTest {
   private static final long T0 = 1_763_111_554_000L;
   private static final Instant WALL_START = Instant.ofEpochMilli(1_800_000_000_000L);
   private static final CorrelatorSettings SETTINGS =
-      CorrelatorSettings.defaults()
-          .withInactivityGap(Duration.ofSeconds(5))
-          .withMaxTraceAge(Duration.ofSeconds(60))
-          .withGrace(Duration.ofSeconds(30));
+      CorrelatorSettings.builder()
+          .inactivityGap(Duration.ofSeconds(5))
+          .maxTraceAge(Duration.ofSeconds(60))
+          .grace(Duration.ofSeconds(30))
+          .build();
 
   @TempDir Path stateDir;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -202,7 +203,7 @@ class CorrelatorTopologyTest {
 
   @Test
   void eventsBeyondTheBoundsAreCountedAndTheTimelineTruncated() {
-    start(SETTINGS.withMaxEventsPerTrace(3));
+    start(SETTINGS.toBuilder().maxEventsPerTrace(3).build());
     Events.slowQueryRequest(TRACE, T0).forEach(this::pipe);
     driver.advanceWallClockTime(Duration.ofSeconds(10));
     Timeline t = emitted().get(0);
@@ -215,7 +216,7 @@ class CorrelatorTopologyTest {
 
   @Test
   void aTraceThatNeverGoesQuietClosesAtItsMaximumAge() {
-    start(SETTINGS.withMaxTraceAge(Duration.ofSeconds(20)));
+    start(SETTINGS.toBuilder().maxTraceAge(Duration.ofSeconds(20)).build());
     for (int i = 0; i < 10; i++) {
       pipe(event(TRACE, "e" + i, T0 + i * 3_000L, "chatty").build());
     }

@@ -120,9 +120,10 @@ final class DemoPipeline implements AutoCloseable {
             + gap.toMillis()
             + " ms)...");
     CorrelatorSettings settings =
-        CorrelatorSettings.defaults()
-            .withInactivityGap(gap)
-            .withCloseCheckInterval(Duration.ofMillis(250));
+        CorrelatorSettings.builder()
+            .inactivityGap(gap)
+            .closeCheckInterval(Duration.ofMillis(250))
+            .build();
     correlator =
         new CorrelatorService(
             kafka.bootstrapServers(),

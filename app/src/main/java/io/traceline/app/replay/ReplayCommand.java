@@ -120,13 +120,14 @@ public final class ReplayCommand implements Callable<Integer> {
         problems.add("--input " + p + " is not a readable file");
       }
     }
-    CorrelatorSettings settings = CorrelatorSettings.defaults();
+    CorrelatorSettings.Builder builder = CorrelatorSettings.builder();
     if (gap != null) {
-      settings = settings.withInactivityGap(gap);
+      builder.inactivityGap(gap);
     }
     if (sloMs != null) {
-      settings = settings.withSloThresholdMs(sloMs);
+      builder.sloThresholdMs(sloMs);
     }
+    CorrelatorSettings settings = builder.build();
     problems.addAll(settings.problems());
     if (!"-".equals(output) && Files.isDirectory(Path.of(output))) {
       problems.add("--output " + output + " is a directory");
