@@ -2,6 +2,10 @@ package io.traceline.app.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
 import io.traceline.app.Traceline;
 import io.traceline.model.EventKind;
 import io.traceline.model.FlagType;
@@ -95,6 +99,28 @@ class ReplayCommandTest {
 
     // The CONTROL_MESSAGE is skipped and counted.
     assertThat(err.toString()).contains("3 records, 1 control messages skipped, 0 bad");
+  }
+
+  @Test
+  void replayOutputConformsToTheTimelineSchema() throws Exception {
+    Path out = dir.resolve("timelines.jsonl");
+    assertThat(
+            replay("-i", fixture("cw-samples.get-records.json").toString(), "-o", out.toString()))
+        .isZero();
+    JsonSchema schema =
+        JsonSchemaFactory.getInstance(
+                SpecVersion.VersionFlag.V202012,
+                builder ->
+                    builder.schemaMappers(
+                        mappers ->
+                            mappers.mapPrefix(
+                                "https://traceline.example/schema/", "classpath:schema/")))
+            .getSchema(SchemaLocation.of("classpath:schema/timeline.schema.json"));
+    List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+    assertThat(lines).hasSize(3);
+    for (String line : lines) {
+      assertThat(schema.validate(Json.MAPPER.readTree(line))).as(line).isEmpty();
+    }
   }
 
   @Test
