@@ -3,7 +3,7 @@
 # Usage: BOOTSTRAP=broker:9092 PARTITIONS=12 REPLICATION=3 deploy/kafka/create-topics.sh
 # Partitions of traceline.events bound the correlator's parallelism: one task per partition.
 set -euo pipefail
-: "${BOOTSTRAP:?set BOOTSTRAP to the cluster's bootstrap servers}"
+: "${BOOTSTRAP:?set BOOTSTRAP to the bootstrap servers of the cluster}"
 PARTITIONS="${PARTITIONS:-12}"
 REPLICATION="${REPLICATION:-3}"
 KAFKA_TOPICS="${KAFKA_TOPICS:-kafka-topics.sh}"
