@@ -79,9 +79,10 @@ final class DemoPipeline implements AutoCloseable {
     this.gap = options.gap();
     this.workload =
         new ShopWorkload(
-            ShopWorkload.Settings.defaults()
-                .withRequestsPerSecond(options.rate())
-                .withSeed(options.seed()));
+            ShopWorkload.Settings.builder()
+                .requestsPerSecond(options.rate())
+                .seed(options.seed())
+                .build());
     this.printer = new TimelinePrinter(out, options.width(), options.chartEverything());
     this.report = new DemoReport(registry);
   }

@@ -24,7 +24,7 @@ import java.util.Map;
  * from one thread.
  *
  * <pre>{@code
- * ShopWorkload w = new ShopWorkload(Settings.defaults().withRequestsPerSecond(20).withSeed(42));
+ * ShopWorkload w = new ShopWorkload(Settings.builder().requestsPerSecond(20).seed(42).build());
  * List<SubscriptionMessage> due = w.advanceTo(System.currentTimeMillis());
  * }</pre>
  */
@@ -286,129 +286,35 @@ public final class ShopWorkload {
           100_000);
     }
 
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+      return defaults().toBuilder();
+    }
+
     /** The delivery delay of {@code logGroup}: its override, else {@link #deliveryDelay()}. */
     public DeliveryDelay deliveryDelayFor(String logGroup) {
       return deliveryDelayByLogGroup.getOrDefault(logGroup, deliveryDelay);
     }
 
-    public Settings withRequestsPerSecond(double value) {
-      return new Settings(
-          value,
-          seed,
-          coldStartRate,
-          slowQueryRate,
-          thirdPartyTimeoutRate,
-          deliveryDelay,
-          deliveryDelayByLogGroup,
-          flushIntervalMs,
-          controlMessageIntervalMs,
-          checkpointIntervalMs,
-          healthCheckIntervalMs,
-          warmEnvironments,
-          maxEnvironments,
-          inventoryTasks,
-          truthRetention);
-    }
-
-    public Settings withSeed(long value) {
-      return new Settings(
-          requestsPerSecond,
-          value,
-          coldStartRate,
-          slowQueryRate,
-          thirdPartyTimeoutRate,
-          deliveryDelay,
-          deliveryDelayByLogGroup,
-          flushIntervalMs,
-          controlMessageIntervalMs,
-          checkpointIntervalMs,
-          healthCheckIntervalMs,
-          warmEnvironments,
-          maxEnvironments,
-          inventoryTasks,
-          truthRetention);
-    }
-
-    /** Sets the three fault rates at once. */
-    public Settings withFaultRates(double coldStart, double slowQuery, double thirdPartyTimeout) {
-      return new Settings(
-          requestsPerSecond,
-          seed,
-          coldStart,
-          slowQuery,
-          thirdPartyTimeout,
-          deliveryDelay,
-          deliveryDelayByLogGroup,
-          flushIntervalMs,
-          controlMessageIntervalMs,
-          checkpointIntervalMs,
-          healthCheckIntervalMs,
-          warmEnvironments,
-          maxEnvironments,
-          inventoryTasks,
-          truthRetention);
-    }
-
-    /** Sets the delivery delay of every log group without an override. */
-    public Settings withDeliveryDelay(long minMs, long maxMs) {
-      return new Settings(
-          requestsPerSecond,
-          seed,
-          coldStartRate,
-          slowQueryRate,
-          thirdPartyTimeoutRate,
-          new DeliveryDelay(minMs, maxMs),
-          deliveryDelayByLogGroup,
-          flushIntervalMs,
-          controlMessageIntervalMs,
-          checkpointIntervalMs,
-          healthCheckIntervalMs,
-          warmEnvironments,
-          maxEnvironments,
-          inventoryTasks,
-          truthRetention);
-    }
-
-    /** Overrides the delivery delay of one log group. */
-    public Settings withDeliveryDelay(String logGroup, long minMs, long maxMs) {
-      Map<String, DeliveryDelay> overrides = new java.util.HashMap<>(deliveryDelayByLogGroup);
-      overrides.put(logGroup, new DeliveryDelay(minMs, maxMs));
-      return new Settings(
-          requestsPerSecond,
-          seed,
-          coldStartRate,
-          slowQueryRate,
-          thirdPartyTimeoutRate,
-          deliveryDelay,
-          overrides,
-          flushIntervalMs,
-          controlMessageIntervalMs,
-          checkpointIntervalMs,
-          healthCheckIntervalMs,
-          warmEnvironments,
-          maxEnvironments,
-          inventoryTasks,
-          truthRetention);
-    }
-
-    /** Sets the periods of control messages, checkpoints and health checks (0 disables one). */
-    public Settings withBackgroundIntervals(long controlMs, long checkpointMs, long healthCheckMs) {
-      return new Settings(
-          requestsPerSecond,
-          seed,
-          coldStartRate,
-          slowQueryRate,
-          thirdPartyTimeoutRate,
-          deliveryDelay,
-          deliveryDelayByLogGroup,
-          flushIntervalMs,
-          controlMs,
-          checkpointMs,
-          healthCheckMs,
-          warmEnvironments,
-          maxEnvironments,
-          inventoryTasks,
-          truthRetention);
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+      Builder b = new Builder();
+      b.requestsPerSecond = requestsPerSecond;
+      b.seed = seed;
+      b.coldStartRate = coldStartRate;
+      b.slowQueryRate = slowQueryRate;
+      b.thirdPartyTimeoutRate = thirdPartyTimeoutRate;
+      b.deliveryDelay = deliveryDelay;
+      b.deliveryDelayByLogGroup = new java.util.HashMap<>(deliveryDelayByLogGroup);
+      b.flushIntervalMs = flushIntervalMs;
+      b.controlMessageIntervalMs = controlMessageIntervalMs;
+      b.checkpointIntervalMs = checkpointIntervalMs;
+      b.healthCheckIntervalMs = healthCheckIntervalMs;
+      b.warmEnvironments = warmEnvironments;
+      b.maxEnvironments = maxEnvironments;
+      b.inventoryTasks = inventoryTasks;
+      b.truthRetention = truthRetention;
+      return b;
     }
 
     private static void rate(List<String> problems, String name, double value) {
@@ -427,6 +333,144 @@ public final class ShopWorkload {
       if (delay == null || delay.minMs() < 0 || delay.maxMs() < delay.minMs()) {
         problems.add(name + " must have 0 <= minMs <= maxMs, was " + delay);
       }
+    }
+  }
+
+  /** Mutable builder of {@link Settings}; not thread-safe. {@link #build()} validates. */
+  public static final class Builder {
+    private double requestsPerSecond;
+    private long seed;
+    private double coldStartRate;
+    private double slowQueryRate;
+    private double thirdPartyTimeoutRate;
+    private DeliveryDelay deliveryDelay;
+    private Map<String, DeliveryDelay> deliveryDelayByLogGroup;
+    private long flushIntervalMs;
+    private long controlMessageIntervalMs;
+    private long checkpointIntervalMs;
+    private long healthCheckIntervalMs;
+    private int warmEnvironments;
+    private int maxEnvironments;
+    private int inventoryTasks;
+    private int truthRetention;
+
+    private Builder() {}
+
+    public Builder requestsPerSecond(double value) {
+      this.requestsPerSecond = value;
+      return this;
+    }
+
+    public Builder seed(long value) {
+      this.seed = value;
+      return this;
+    }
+
+    public Builder coldStartRate(double value) {
+      this.coldStartRate = value;
+      return this;
+    }
+
+    public Builder slowQueryRate(double value) {
+      this.slowQueryRate = value;
+      return this;
+    }
+
+    public Builder thirdPartyTimeoutRate(double value) {
+      this.thirdPartyTimeoutRate = value;
+      return this;
+    }
+
+    public Builder flushIntervalMs(long value) {
+      this.flushIntervalMs = value;
+      return this;
+    }
+
+    public Builder controlMessageIntervalMs(long value) {
+      this.controlMessageIntervalMs = value;
+      return this;
+    }
+
+    public Builder checkpointIntervalMs(long value) {
+      this.checkpointIntervalMs = value;
+      return this;
+    }
+
+    public Builder healthCheckIntervalMs(long value) {
+      this.healthCheckIntervalMs = value;
+      return this;
+    }
+
+    public Builder warmEnvironments(int value) {
+      this.warmEnvironments = value;
+      return this;
+    }
+
+    public Builder maxEnvironments(int value) {
+      this.maxEnvironments = value;
+      return this;
+    }
+
+    public Builder inventoryTasks(int value) {
+      this.inventoryTasks = value;
+      return this;
+    }
+
+    public Builder truthRetention(int value) {
+      this.truthRetention = value;
+      return this;
+    }
+
+    /** Sets the three fault rates at once. */
+    public Builder faultRates(double coldStart, double slowQuery, double thirdPartyTimeout) {
+      this.coldStartRate = coldStart;
+      this.slowQueryRate = slowQuery;
+      this.thirdPartyTimeoutRate = thirdPartyTimeout;
+      return this;
+    }
+
+    /** Sets the delivery delay of every log group without an override. */
+    public Builder deliveryDelay(long minMs, long maxMs) {
+      this.deliveryDelay = new DeliveryDelay(minMs, maxMs);
+      return this;
+    }
+
+    /** Overrides the delivery delay of one log group. */
+    public Builder deliveryDelay(String logGroup, long minMs, long maxMs) {
+      this.deliveryDelayByLogGroup.put(logGroup, new DeliveryDelay(minMs, maxMs));
+      return this;
+    }
+
+    /** Sets the periods of control messages, checkpoints and health checks (0 disables one). */
+    public Builder backgroundIntervals(long controlMs, long checkpointMs, long healthCheckMs) {
+      this.controlMessageIntervalMs = controlMs;
+      this.checkpointIntervalMs = checkpointMs;
+      this.healthCheckIntervalMs = healthCheckMs;
+      return this;
+    }
+
+    /**
+     * The settings.
+     *
+     * @throws IllegalArgumentException listing every invalid value
+     */
+    public Settings build() {
+      return new Settings(
+          requestsPerSecond,
+          seed,
+          coldStartRate,
+          slowQueryRate,
+          thirdPartyTimeoutRate,
+          deliveryDelay,
+          deliveryDelayByLogGroup,
+          flushIntervalMs,
+          controlMessageIntervalMs,
+          checkpointIntervalMs,
+          healthCheckIntervalMs,
+          warmEnvironments,
+          maxEnvironments,
+          inventoryTasks,
+          truthRetention);
     }
   }
 }

@@ -55,19 +55,20 @@ class ShopWorkloadTest {
   @BeforeAll
   static void generate() {
     Settings settings =
-        Settings.defaults()
-            .withSeed(1)
-            .withFaultRates(0.1, 0.1, 0.1)
-            .withBackgroundIntervals(10_000, 20_000, 10_000);
+        Settings.builder()
+            .seed(1)
+            .faultRates(0.1, 0.1, 0.1)
+            .backgroundIntervals(10_000, 20_000, 10_000)
+            .build();
     run = Run.until(new ShopWorkload(settings), 1000, 100);
   }
 
   @Test
   void sameSeedAndClockGiveTheSameMessages() {
-    Settings settings = Settings.defaults().withSeed(42);
+    Settings settings = Settings.builder().seed(42).build();
     Run first = Run.forMillis(new ShopWorkload(settings), 20_000, 100);
     Run second = Run.forMillis(new ShopWorkload(settings), 20_000, 100);
-    Run other = Run.forMillis(new ShopWorkload(settings.withSeed(43)), 20_000, 100);
+    Run other = Run.forMillis(new ShopWorkload(settings.toBuilder().seed(43).build()), 20_000, 100);
 
     assertThat(first.messages).isNotEmpty().isEqualTo(second.messages);
     assertThat(first.truths).isEqualTo(second.truths);
@@ -76,7 +77,7 @@ class ShopWorkloadTest {
 
   @Test
   void deliveryDoesNotDependOnHowTheClockIsStepped() {
-    Settings settings = Settings.defaults().withSeed(5);
+    Settings settings = Settings.builder().seed(5).build();
     Run fine = Run.forMillis(new ShopWorkload(settings), 15_000, 10);
     Run coarse = Run.forMillis(new ShopWorkload(settings), 15_000, 1_000);
 
@@ -371,8 +372,9 @@ class ShopWorkloadTest {
     assertThat(defaults.deliveryDelayFor("/ecs/inventory-svc"))
         .isEqualTo(new ShopWorkload.DeliveryDelay(200, 1500));
     assertThat(
-            defaults
-                .withDeliveryDelay("/ecs/inventory-svc", 5_000, 9_000)
+            defaults.toBuilder()
+                .deliveryDelay("/ecs/inventory-svc", 5_000, 9_000)
+                .build()
                 .deliveryDelayFor("/ecs/inventory-svc"))
         .isEqualTo(new ShopWorkload.DeliveryDelay(5_000, 9_000));
   }
