@@ -24,5 +24,11 @@ public final class DeadLetters {
   /** The Kinesis sequence number, or the record's position in a file. */
   public static final String SEQUENCE = "traceline.source.sequence";
 
+  /** The Kafka partition the record was read from, when read from Kafka. */
+  public static final String PARTITION = "traceline.source.partition";
+
+  /** The Kafka offset the record was read at, when read from Kafka. */
+  public static final String OFFSET = "traceline.source.offset";
+
   private DeadLetters() {}
 }

@@ -76,12 +76,32 @@ public record LogEvent(
   /** Attribute set to {@code true} on the event that proves a cold start. */
   public static final String COLD_START = "coldStart";
 
+  /**
+   * Attribute keeping a duration the line reported that is no duration (negative, not finite, or
+   * beyond {@link #MAX_DURATION_MS}); {@code durationMs} is then absent.
+   */
+  public static final String INVALID_DURATION_MS = "invalidDurationMs";
+
+  /**
+   * Latest event time accepted: 9999-12-31T23:59:59.999Z, so that time arithmetic never overflows.
+   */
+  public static final long MAX_TIMESTAMP = 253_402_300_799_999L;
+
+  /**
+   * Longest duration accepted (7 days); longer values are kept only as {@link
+   * #INVALID_DURATION_MS}.
+   */
+  public static final double MAX_DURATION_MS = 7 * 24 * 3600 * 1000.0;
+
   public LogEvent {
     Objects.requireNonNull(id, "id");
     if (id.isBlank()) {
       throw new IllegalArgumentException("id must not be blank");
     }
     Objects.requireNonNull(kind, "kind");
+    if (timestamp < 0 || timestamp > MAX_TIMESTAMP) {
+      throw new IllegalArgumentException("timestamp outside [0, year 9999]: " + timestamp);
+    }
     if (traceId != null && !TraceIds.isCanonical(traceId)) {
       throw new IllegalArgumentException("traceId must be 32 lowercase hex: " + traceId);
     }
@@ -93,10 +113,14 @@ public record LogEvent(
     message = message == null ? "" : message;
     boolean cut = false;
     if (message.length() > MAX_MESSAGE_CHARS) {
-      message = message.substring(0, MAX_MESSAGE_CHARS);
+      message = cut(message, MAX_MESSAGE_CHARS);
       cut = true;
     }
     Map<String, String> bounded = new LinkedHashMap<>();
+    if (durationMs != null && !isDuration(durationMs)) {
+      bounded.put(INVALID_DURATION_MS, String.valueOf(durationMs));
+      durationMs = null;
+    }
     if (attributes != null) {
       for (Map.Entry<String, String> e : attributes.entrySet()) {
         if (e.getKey() == null || e.getValue() == null) {
@@ -113,7 +137,7 @@ public record LogEvent(
         }
         String value = e.getValue();
         if (value.length() > MAX_ATTRIBUTE_CHARS) {
-          value = value.substring(0, MAX_ATTRIBUTE_CHARS);
+          value = cut(value, MAX_ATTRIBUTE_CHARS);
           cut = true;
         }
         bounded.put(e.getKey(), value);
@@ -123,6 +147,16 @@ public record LogEvent(
       bounded.put(TRUNCATED, "true");
     }
     attributes = Map.copyOf(bounded);
+  }
+
+  private static boolean isDuration(double ms) {
+    return ms >= 0 && ms <= MAX_DURATION_MS; // false for NaN too
+  }
+
+  /** Cuts to at most {@code max} chars without splitting a surrogate pair. */
+  private static String cut(String value, int max) {
+    int end = Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max;
+    return value.substring(0, end);
   }
 
   /** A builder, for parsers that fill fields one by one. */

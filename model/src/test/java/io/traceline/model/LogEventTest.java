@@ -142,4 +142,46 @@ class LogEventTest {
 
     assertThat(event.toBuilder().build()).isEqualTo(event);
   }
+
+  @ParameterizedTest
+  @CsvSource({"-1.0", "NaN", "Infinity", "-Infinity", "604800000.5"})
+  void aDurationThatIsNoDurationIsDroppedButKept(double bad) {
+    LogEvent event =
+        LogEvent.builder().id("1").timestamp(T).kind(EventKind.ACCESS_LOG).durationMs(bad).build();
+
+    assertThat(event.durationMs()).isNull();
+    assertThat(event.attributes()).containsEntry(LogEvent.INVALID_DURATION_MS, String.valueOf(bad));
+    assertThat(event.endTime()).isEqualTo(T);
+    assertThat(event.toBuilder().build()).isEqualTo(event);
+  }
+
+  @Test
+  void theLongestDurationIsSevenDays() {
+    LogEvent event =
+        LogEvent.builder().id("1").timestamp(T).durationMs(LogEvent.MAX_DURATION_MS).build();
+    assertThat(event.durationMs()).isEqualTo(LogEvent.MAX_DURATION_MS);
+  }
+
+  @Test
+  void rejectsATimestampOutsideYearsZeroToNineThousandNineHundredNinetyNine() {
+    assertThatThrownBy(() -> LogEvent.builder().id("1").timestamp(-1).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> LogEvent.builder().id("1").timestamp(LogEvent.MAX_TIMESTAMP + 1).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(LogEvent.builder().id("1").timestamp(LogEvent.MAX_TIMESTAMP).build().timestamp())
+        .isEqualTo(LogEvent.MAX_TIMESTAMP);
+  }
+
+  @Test
+  void cuttingALongMessageNeverSplitsASurrogatePair() {
+    String emoji = "\uD83D\uDE00";
+    String message = "x".repeat(LogEvent.MAX_MESSAGE_CHARS - 1) + emoji + "tail";
+    LogEvent event = LogEvent.builder().id("1").message(message).build();
+
+    assertThat(event.message()).hasSize(LogEvent.MAX_MESSAGE_CHARS - 1);
+    assertThat(Character.isHighSurrogate(event.message().charAt(event.message().length() - 1)))
+        .isFalse();
+    assertThat(event.attributes()).containsEntry(LogEvent.TRUNCATED, "true");
+  }
 }
