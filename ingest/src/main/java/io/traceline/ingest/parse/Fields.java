@@ -133,6 +133,12 @@ final class Fields {
     };
   }
 
+  /** How far a line's own timestamp may be from CloudWatch's before it is ignored: a day. */
+  static final long MAX_LINE_CLOCK_SKEW_MS = 24L * 3600 * 1000;
+
+  /** Attribute keeping a line timestamp that was too far from CloudWatch's to be used. */
+  static final String IGNORED_TIMESTAMP = "ignoredTimestamp";
+
   LogEvent build(LogSource source, CloudWatchEvent event, String line, long ingestedAt) {
     String svc;
     if (source.isLambda()) {
@@ -144,10 +150,20 @@ final class Fields {
     } else {
       svc = service != null ? service : source.groupService();
     }
+    long time = event.timestamp();
+    if (timestamp != null) {
+      // The line's own clock is finer than CloudWatch's, but a unit mistake (µs, s) or a broken
+      // clock must not move the event by days: far from CloudWatch's time it is only kept.
+      if (Math.abs((double) timestamp - event.timestamp()) <= MAX_LINE_CLOCK_SKEW_MS) {
+        time = timestamp;
+      } else {
+        attribute(IGNORED_TIMESTAMP, Long.toString(timestamp));
+      }
+    }
     LogEvent.Builder builder =
         LogEvent.builder()
             .id(event.id())
-            .timestamp(timestamp != null ? timestamp : event.timestamp())
+            .timestamp(time)
             .ingestedAt(ingestedAt)
             .spanId(spanId)
             .parentSpanId(parentSpanId)

@@ -66,8 +66,39 @@ class ApiGatewayAccessLogTest {
     assertThat(e.status()).isEqualTo("400");
     assertThat(e.operation())
         .isEqualTo("POST /data-product/{data-product-name}/table/{table-name}/schema");
-    assertThat(e.timestamp()).isEqualTo(1698414057744L);
+    // requestTimeEpoch (2023) is days away from the CloudWatch time the test gives (2025): a
+    // line clock that far off is kept as an attribute, never used.
+    assertThat(e.timestamp()).isEqualTo(Lines.TIMESTAMP);
+    assertThat(e.attributes()).containsEntry("ignoredTimestamp", "1698414057744");
     assertThat(e.traceId()).isNull();
+  }
+
+  @Test
+  void requestTimeEpochCloseToCloudWatchsTimeIsTheArrival() {
+    LogEvent e =
+        Lines.parse(
+            GROUP,
+            "{\"requestId\":\"a\",\"httpMethod\":\"GET\",\"status\":200,\"requestTimeEpoch\":\""
+                + (Lines.TIMESTAMP - 250)
+                + "\"}");
+    assertThat(e.timestamp()).isEqualTo(Lines.TIMESTAMP - 250);
+    assertThat(e.attributes()).doesNotContainKey("ignoredTimestamp");
+  }
+
+  @Test
+  void requestTimeEpochInMicrosecondsIsIgnored() {
+    LogEvent e =
+        Lines.parse(
+            GROUP,
+            "{\"requestId\":\"a\",\"httpMethod\":\"GET\",\"status\":200,\"requestTimeEpoch\":"
+                + (Lines.TIMESTAMP * 1000)
+                + ",\"responseLatency\":\"-1\"}");
+    assertThat(e.timestamp()).isEqualTo(Lines.TIMESTAMP);
+    assertThat(e.attributes())
+        .containsEntry("ignoredTimestamp", Long.toString(Lines.TIMESTAMP * 1000));
+    // A negative latency is no duration: dropped from durationMs, kept as an attribute.
+    assertThat(e.durationMs()).isNull();
+    assertThat(e.attributes()).containsEntry(LogEvent.INVALID_DURATION_MS, "-1.0");
   }
 
   @Test

@@ -215,7 +215,8 @@ class JsonLineParserTest {
     LogEvent e =
         Lines.parse(
             "/aws/lambda/tenner-notifier",
-            "{\"time\":\"2026-10-08T07:30:27.768Z\",\"type\":\"platform.initStart\",\"record\":{\"initializationType\":\"on-demand\",\"phase\":\"init\",\"runtimeVersion\":\"nodejs:22.mainline.v122\",\"runtimeVersionArn\":\"arn:aws:lambda:eu-central-1::runtime:775dab0d220a0b97f3ec34fe1692d7a07b5d13049153b00f03204c9543bd69e4\",\"functionName\":\"tenner-notifier\",\"functionVersion\":\"$LATEST\",\"instanceId\":\"2026/10/08/tenner-notifier[$LATEST]22be53a8cfde4e68b844f8ec293b2543\",\"instanceMaxMemory\":268435456}}");
+            "{\"time\":\"2026-10-08T07:30:27.768Z\",\"type\":\"platform.initStart\",\"record\":{\"initializationType\":\"on-demand\",\"phase\":\"init\",\"runtimeVersion\":\"nodejs:22.mainline.v122\",\"runtimeVersionArn\":\"arn:aws:lambda:eu-central-1::runtime:775dab0d220a0b97f3ec34fe1692d7a07b5d13049153b00f03204c9543bd69e4\",\"functionName\":\"tenner-notifier\",\"functionVersion\":\"$LATEST\",\"instanceId\":\"2026/10/08/tenner-notifier[$LATEST]22be53a8cfde4e68b844f8ec293b2543\",\"instanceMaxMemory\":268435456}}",
+            Instant.parse("2026-10-08T07:30:27.771Z").toEpochMilli());
 
     assertThat(e.kind()).isEqualTo(EventKind.LAMBDA_INIT);
     assertThat(e.timestamp()).isEqualTo(Instant.parse("2026-10-08T07:30:27.768Z").toEpochMilli());
@@ -251,7 +252,8 @@ class JsonLineParserTest {
     LogEvent e =
         Lines.parse(
             "/aws/lambda/tenner-notifier",
-            "{\"time\":\"2026-10-08T07:30:29.470Z\",\"type\":\"platform.report\",\"record\":{\"requestId\":\"79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36\",\"metrics\":{\"durationMs\":1233.96,\"billedDurationMs\":1698,\"memorySizeMB\":256,\"maxMemoryUsedMB\":123,\"initDurationMs\":463.512},\"status\":\"success\"}}");
+            "{\"time\":\"2026-10-08T07:30:29.470Z\",\"type\":\"platform.report\",\"record\":{\"requestId\":\"79b5e81f-9cdd-4145-b1f6-7c50ef8a2a36\",\"metrics\":{\"durationMs\":1233.96,\"billedDurationMs\":1698,\"memorySizeMB\":256,\"maxMemoryUsedMB\":123,\"initDurationMs\":463.512},\"status\":\"success\"}}",
+            Instant.parse("2026-10-08T07:30:29.472Z").toEpochMilli());
 
     assertThat(e.kind()).isEqualTo(EventKind.LAMBDA_REPORT);
     assertThat(e.timestamp()).isEqualTo(Instant.parse("2026-10-08T07:30:29.470Z").toEpochMilli());

@@ -14,11 +14,18 @@ final class Lines {
   private Lines() {}
 
   static LogEvent parse(String logGroup, String message) {
+    return parse(logGroup, message, TIMESTAMP);
+  }
+
+  /** Parses a line CloudWatch received at {@code cloudWatchTimestamp}. */
+  static LogEvent parse(String logGroup, String message, long cloudWatchTimestamp) {
     return PARSER.parse(
         logGroup,
         "stream-1",
         new CloudWatchEvent(
-            "39318701547293899362948640572619362622004985480072396801", TIMESTAMP, message),
+            "39318701547293899362948640572619362622004985480072396801",
+            cloudWatchTimestamp,
+            message),
         INGESTED_AT);
   }
 }
