@@ -18,6 +18,10 @@ import java.util.List;
  * @param inactivityGap a trace closes when no event arrived for this long
  * @param maxTraceAge a trace closes at this age even while events keep arriving (TIMED_OUT)
  * @param grace how long a closed trace is kept so that late events re-open it (next revision)
+ * @param tombstoneRetention how long a purged trace is remembered (its id and revision only), so
+ *     that events arriving even later are recognised and routed to the DLQ as too late
+ * @param maxClockSkew event times further ahead of the wall clock do not move the correlator's
+ *     clock (their events are still correlated)
  * @param maxEventsPerTrace events stored per trace; further ones are only counted (TRUNCATED)
  * @param maxBytesPerTrace bytes of events stored per trace; further ones are only counted
  * @param maxTimelineEvents events carried in one emitted timeline (the segments use all stored)
@@ -32,6 +36,8 @@ public record CorrelatorSettings(
     Duration inactivityGap,
     Duration maxTraceAge,
     Duration grace,
+    Duration tombstoneRetention,
+    Duration maxClockSkew,
     int maxEventsPerTrace,
     long maxBytesPerTrace,
     int maxTimelineEvents,
@@ -41,7 +47,8 @@ public record CorrelatorSettings(
 
   /**
    * Defaults for CloudWatch delivery (5-60 s lag between log groups): a 30 s inactivity gap, a 5
-   * minute cap on a trace's age, 10 minutes of grace for late events.
+   * minute cap on a trace's age, 10 minutes of grace for late events, an hour of tombstones, 5
+   * minutes of clock skew.
    */
   public static CorrelatorSettings defaults() {
     return new CorrelatorSettings(
@@ -51,6 +58,8 @@ public record CorrelatorSettings(
         Duration.ofSeconds(30),
         Duration.ofMinutes(5),
         Duration.ofMinutes(10),
+        Duration.ofHours(1),
+        Duration.ofMinutes(5),
         10_000,
         8L * 1024 * 1024,
         500,
@@ -73,6 +82,8 @@ public record CorrelatorSettings(
     b.inactivityGap = inactivityGap;
     b.maxTraceAge = maxTraceAge;
     b.grace = grace;
+    b.tombstoneRetention = tombstoneRetention;
+    b.maxClockSkew = maxClockSkew;
     b.maxEventsPerTrace = maxEventsPerTrace;
     b.maxBytesPerTrace = maxBytesPerTrace;
     b.maxTimelineEvents = maxTimelineEvents;
@@ -92,6 +103,8 @@ public record CorrelatorSettings(
     private Duration inactivityGap;
     private Duration maxTraceAge;
     private Duration grace;
+    private Duration tombstoneRetention;
+    private Duration maxClockSkew;
     private int maxEventsPerTrace;
     private long maxBytesPerTrace;
     private int maxTimelineEvents;
@@ -128,6 +141,16 @@ public record CorrelatorSettings(
 
     public Builder grace(Duration value) {
       this.grace = value;
+      return this;
+    }
+
+    public Builder tombstoneRetention(Duration value) {
+      this.tombstoneRetention = value;
+      return this;
+    }
+
+    public Builder maxClockSkew(Duration value) {
+      this.maxClockSkew = value;
       return this;
     }
 
@@ -169,6 +192,8 @@ public record CorrelatorSettings(
           inactivityGap,
           maxTraceAge,
           grace,
+          tombstoneRetention,
+          maxClockSkew,
           maxEventsPerTrace,
           maxBytesPerTrace,
           maxTimelineEvents,
@@ -189,6 +214,12 @@ public record CorrelatorSettings(
     requirePositive(problems, "closeCheckInterval", closeCheckInterval);
     if (grace == null || grace.isNegative()) {
       problems.add("grace must be zero or positive, was " + grace);
+    }
+    if (tombstoneRetention == null || tombstoneRetention.isNegative()) {
+      problems.add("tombstoneRetention must be zero or positive, was " + tombstoneRetention);
+    }
+    if (maxClockSkew == null || maxClockSkew.isNegative()) {
+      problems.add("maxClockSkew must be zero or positive, was " + maxClockSkew);
     }
     if (inactivityGap != null && maxTraceAge != null && maxTraceAge.compareTo(inactivityGap) < 0) {
       problems.add("maxTraceAge (" + maxTraceAge + ") must not be below inactivityGap");

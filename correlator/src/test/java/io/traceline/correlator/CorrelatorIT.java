@@ -17,12 +17,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -79,44 +83,45 @@ class CorrelatorIT {
 
     long t0 = System.currentTimeMillis() - 5_000;
     List<String> traces = new ArrayList<>();
-    try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+    Map<String, Timeline> timelines = new HashMap<>();
+    List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+    try (KafkaProducer<String, byte[]> producer = producer(kafka);
+        KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
+      consumer.subscribe(List.of(Topics.TIMELINES, Topics.DLQ));
+      List<Future<RecordMetadata>> sends = new ArrayList<>();
       for (int i = 0; i < TRACES; i++) {
         String trace = String.format("%032x", 0x5eed0000L + i);
         traces.add(trace);
         for (LogEvent e : Events.slowQueryRequest(trace, t0 + i * 10L)) {
-          producer.send(new ProducerRecord<>(Topics.EVENTS, trace, Json.writeEvent(e)));
+          sends.add(producer.send(new ProducerRecord<>(Topics.EVENTS, trace, Json.writeEvent(e))));
         }
       }
-      // A redelivered batch and a record that is no event.
+      // A redelivered batch while the trace is open, and a record that is no event.
       for (LogEvent e : Events.slowQueryRequest(traces.get(0), t0)) {
-        producer.send(new ProducerRecord<>(Topics.EVENTS, traces.get(0), Json.writeEvent(e)));
+        sends.add(
+            producer.send(new ProducerRecord<>(Topics.EVENTS, traces.get(0), Json.writeEvent(e))));
       }
-      producer.send(
-          new ProducerRecord<>(
-              Topics.EVENTS, "garbage", "not json".getBytes(StandardCharsets.UTF_8)));
-      producer.flush();
+      sends.add(
+          producer.send(
+              new ProducerRecord<>(
+                  Topics.EVENTS, "garbage", "not json".getBytes(StandardCharsets.UTF_8))));
+      for (Future<RecordMetadata> send : sends) {
+        send.get(30, TimeUnit.SECONDS);
+      }
+
+      poll(consumer, Duration.ofSeconds(120), timelines, dead, () -> timelines.size() < TRACES);
+      assertThat(timelines.keySet()).containsExactlyInAnyOrderElementsOf(traces);
+
+      // The same batch redelivered after the close (within the grace period): nothing changes.
+      for (LogEvent e : Events.slowQueryRequest(traces.get(1), t0 + 10)) {
+        producer
+            .send(new ProducerRecord<>(Topics.EVENTS, traces.get(1), Json.writeEvent(e)))
+            .get(30, TimeUnit.SECONDS);
+      }
+      // Wait longer than the gap: a second emission of any trace would arrive meanwhile.
+      poll(consumer, Duration.ofSeconds(6), timelines, dead, () -> true);
     }
 
-    Map<String, Timeline> timelines = new HashMap<>();
-    List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
-      consumer.subscribe(List.of(Topics.TIMELINES, Topics.DLQ));
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while ((timelines.size() < TRACES || dead.isEmpty()) && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          if (r.topic().equals(Topics.DLQ)) {
-            dead.add(r);
-          } else {
-            Timeline t = Json.readTimeline(r.value());
-            assertThat(timelines.put(t.traceId(), t))
-                .as("second emission of " + t.traceId())
-                .isNull();
-          }
-        }
-      }
-    }
-
-    assertThat(timelines.keySet()).containsExactlyInAnyOrderElementsOf(traces);
     assertThat(timelines.values())
         .allSatisfy(
             t -> {
@@ -130,6 +135,28 @@ class CorrelatorIT {
                 dead.get(0).headers().lastHeader(DeadLetters.REASON).value(),
                 StandardCharsets.UTF_8))
         .isEqualTo("undecodable-event");
+  }
+
+  /** Polls for at most {@code limit} while {@code more} holds; fails on a second emission. */
+  private static void poll(
+      KafkaConsumer<String, byte[]> consumer,
+      Duration limit,
+      Map<String, Timeline> timelines,
+      List<ConsumerRecord<String, byte[]>> dead,
+      BooleanSupplier more) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (more.getAsBoolean() && System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+        if (r.topic().equals(Topics.DLQ)) {
+          dead.add(r);
+        } else {
+          Timeline t = Json.readTimeline(r.value());
+          assertThat(timelines.put(t.traceId(), t))
+              .as("second emission of " + t.traceId())
+              .isNull();
+        }
+      }
+    }
   }
 
   private static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {

@@ -186,7 +186,82 @@ class CorrelatorTopologyTest {
     assertThat(storeSize(StoreNames.EVENTS)).isEqualTo(8);
     driver.advanceWallClockTime(Duration.ofSeconds(40));
     assertThat(storeSize(StoreNames.EVENTS)).isZero();
+    assertThat(storeSize(StoreNames.META)).isEqualTo(2); // the tombstone and the saved clock
+    driver.advanceWallClockTime(SETTINGS.tombstoneRetention().plusSeconds(1));
     assertThat(storeSize(StoreNames.META)).isEqualTo(1); // only the saved clock
+    assertThat(storeSize(StoreNames.DEADLINES)).isZero();
+  }
+
+  @Test
+  void anEventAfterThePurgeIsRoutedAsTooLateAndChangesNothing() {
+    start(SETTINGS);
+    List<LogEvent> request = Events.slowQueryRequest(TRACE, T0);
+    request.forEach(this::pipe);
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    assertThat(emitted()).hasSize(1);
+    driver.advanceWallClockTime(Duration.ofSeconds(40)); // past the grace: purged
+
+    pipe(request.get(2)); // a redelivery, e.g. after a failed checkpoint upstream
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+    assertThat(timelines.isEmpty()).isTrue();
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(header(dead.get(0), DeadLetters.REASON)).isEqualTo("too-late");
+    assertThat(header(dead.get(0), DeadLetters.PARTITION)).isEqualTo("0");
+    assertThat(counter("traceline.correlator.events", "outcome", "too-late")).isEqualTo(1);
+  }
+
+  @Test
+  void aMisKeyedEventIsRoutedToTheDlq() {
+    start(SETTINGS);
+    LogEvent e = Events.slowQueryRequest(TRACE, T0).get(0);
+    events.pipeInput(OTHER, Json.writeEvent(e), e.timestamp());
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    assertThat(timelines.isEmpty()).isTrue();
+    assertThat(header(dlq.readRecordsToList().get(0), DeadLetters.REASON))
+        .isEqualTo("key-mismatch");
+  }
+
+  @Test
+  void anEventFromTheFarFutureDoesNotCloseOtherTraces() {
+    start(SETTINGS);
+    Events.slowQueryRequest(TRACE, T0).forEach(this::pipe);
+    // A year ahead of the wall clock: a broken producer clock.
+    long future = WALL_START.toEpochMilli() + Duration.ofDays(365).toMillis();
+    pipe(event(OTHER, "f1", future, "broken-clock").build());
+    assertThat(timelines.isEmpty()).isTrue();
+    assertThat(registry.get("traceline.correlator.clock.future.events").counter().count())
+        .isEqualTo(1);
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    // Both close by the gap: the future event's trace too, its arrival stamped with the clock.
+    assertThat(emitted()).extracting(Timeline::traceId).containsExactlyInAnyOrder(TRACE, OTHER);
+  }
+
+  @Test
+  void theClockNeverGoesBackwards() {
+    start(SETTINGS);
+    pipe(event(TRACE, "a", T0, "svc").build());
+    driver.advanceWallClockTime(Duration.ofSeconds(4)); // the clock is at T0 + 4 s
+    // An event of another trace that happened at T0 + 1 s arrives late: the clock stays.
+    pipe(event(OTHER, "b", T0 + 1_000, "svc").build());
+    driver.advanceWallClockTime(Duration.ofMillis(1_500)); // T0 + 5.5 s: the first trace is due
+    assertThat(emitted()).extracting(Timeline::traceId).containsExactly(TRACE);
+  }
+
+  @Test
+  void redeliveriesBeyondTheBoundsAreStillRecognised() {
+    start(SETTINGS.toBuilder().maxEventsPerTrace(3).build());
+    List<LogEvent> request = Events.slowQueryRequest(TRACE, T0);
+    request.forEach(this::pipe);
+    request.forEach(this::pipe);
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    Timeline t = emitted().get(0);
+    // 3 stored + 3 remembered by id + 2 only counted, each of those 2 counted again when
+    // redelivered
+    assertThat(t.eventCount()).isEqualTo(10);
+    assertThat(t.events()).hasSize(3);
+    assertThat(counter("traceline.correlator.events", "outcome", "duplicate")).isEqualTo(6);
   }
 
   private long storeSize(String name) {

@@ -13,6 +13,8 @@ public final class CorrelatorMetrics {
   final Counter eventsDuplicate;
   final Counter eventsBeyondBounds;
   final Counter eventsReopening;
+  final Counter eventsTooLate;
+  final Counter eventsFromTheFuture;
   private final Map<TimelineStatus, Counter> timelines = new EnumMap<>(TimelineStatus.class);
   private final MeterRegistry registry;
 
@@ -22,6 +24,11 @@ public final class CorrelatorMetrics {
     eventsDuplicate = events("duplicate");
     eventsBeyondBounds = events("beyond-bounds");
     eventsReopening = events("reopening");
+    eventsTooLate = events("too-late");
+    eventsFromTheFuture =
+        Counter.builder("traceline.correlator.clock.future.events")
+            .description("Events too far ahead of the wall clock to move the correlator's clock")
+            .register(registry);
     for (TimelineStatus status : TimelineStatus.values()) {
       timelines.put(
           status,

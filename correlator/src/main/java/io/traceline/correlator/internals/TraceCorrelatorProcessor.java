@@ -2,11 +2,13 @@ package io.traceline.correlator.internals;
 
 import io.traceline.correlator.CorrelatorSettings;
 import io.traceline.correlator.assemble.TimelineAssembler;
+import io.traceline.correlator.internals.TraceState.Phase;
 import io.traceline.model.DeadLetters;
 import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
 import io.traceline.model.Timeline;
 import io.traceline.model.TimelineStatus;
+import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,27 +19,38 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Buffers the events of each trace in RocksDB stores and emits its timeline when the trace goes
  * quiet. Moves data between the stores and {@link TimelineAssembler}; holds no trace on the heap.
  *
- * <p>Stores: {@code trace-events} (trace id + event id -> event; the key dedupes redeliveries),
- * {@code trace-meta} (trace id -> {@link TraceState}) and {@code trace-deadlines} (due time + trace
- * id -> marker, one entry per trace, scanned in time order). A trace is closed when the {@link
- * CorrelatorClock} passes its due time, kept for the grace period so that late events re-open it as
- * the next revision, then purged.
+ * <p>Stores: {@code trace-events} (trace id + event id -> event, or a one-byte marker for an event
+ * beyond the bounds; the key dedupes redeliveries), {@code trace-meta} (trace id -> {@link
+ * TraceState}) and {@code trace-deadlines} (due time + trace id -> marker, one entry per trace,
+ * scanned in time order). A trace is closed when the {@link CorrelatorClock} passes its due time,
+ * kept for the grace period so that late events re-open it as the next revision, then purged to a
+ * tombstone that recognises still later events (routed to the DLQ as {@code too-late}), then
+ * forgotten.
+ *
+ * <p>Bad input never throws: it is routed to the DLQ with its reason. A trace that cannot be
+ * assembled is routed to the DLQ too, so a punctuation never fails the stream thread.
  */
 public final class TraceCorrelatorProcessor implements Processor<String, byte[], String, byte[]> {
 
+  private static final Logger LOG = LoggerFactory.getLogger(TraceCorrelatorProcessor.class);
   private static final String CLOCK_KEY = "~clock";
   private static final byte[] MARKER = {1};
   private static final int MAX_DUE_PER_PASS = 10_000;
+  private static final int MAX_DEAD_TRACE_BYTES = 512 * 1024;
   private static final StringSerializer KEY_SERIALIZER = new StringSerializer();
 
   private final CorrelatorSettings settings;
@@ -45,7 +58,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
   private final String dlqSink;
   private final CorrelatorMetrics metrics;
   private final TimelineAssembler assembler;
-  private final CorrelatorClock clock = new CorrelatorClock();
+  private final CorrelatorClock clock;
 
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, byte[]> events;
@@ -65,6 +78,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     this.assembler =
         new TimelineAssembler(
             settings.sloThresholdMs(), settings.slowQueryMs(), settings.maxTimelineEvents());
+    this.clock = new CorrelatorClock(settings.maxClockSkew().toMillis());
   }
 
   @Override
@@ -82,12 +96,13 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
   }
 
   /** Closes and purges what is due by the wall clock, for partitions that went quiet. */
-  private final class CloseDue implements org.apache.kafka.streams.processor.Punctuator {
+  private final class CloseDue implements Punctuator {
     @Override
     public void punctuate(long wallTime) {
       if (clock.started()) {
-        meta.put(CLOCK_KEY, ByteBuffer.allocate(8).putLong(clock.streamTime()).array());
-        closeDue(clock.now(wallTime));
+        long now = clock.now(wallTime);
+        meta.put(CLOCK_KEY, ByteBuffer.allocate(8).putLong(now).array());
+        closeDue(now);
       }
     }
   }
@@ -109,52 +124,71 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       deadLetter(record, "unkeyed-event", "event " + event.id() + " has no trace id");
       return;
     }
+    if (!event.traceId().equals(record.key())) {
+      // Grouping relies on the key: a mis-keyed event may sit in another task than its trace.
+      deadLetter(
+          record,
+          "key-mismatch",
+          "key " + record.key() + " but event " + event.id() + " of trace " + event.traceId());
+      return;
+    }
     long wallNow = context.currentSystemTimeMs();
-    clock.observe(event.timestamp(), wallNow);
+    if (!clock.observe(event.timestamp(), wallNow)) {
+      metrics.eventsFromTheFuture.increment();
+    }
     long now = clock.now(wallNow);
-    add(event, record.value(), now);
+    add(event, record, now);
     if (now >= nextCheckAt) {
       nextCheckAt = now + settings.closeCheckInterval().toMillis();
       closeDue(now);
     }
   }
 
-  private void add(LogEvent event, byte[] bytes, long now) {
+  private void add(LogEvent event, Record<String, byte[]> record, long now) {
     String traceId = event.traceId();
+    byte[] stateBytes = meta.get(traceId);
+    TraceState state = stateBytes == null ? null : TraceState.fromBytes(stateBytes);
+    if (state != null && state.phase() == Phase.PURGED) {
+      metrics.eventsTooLate.increment();
+      deadLetter(
+          record,
+          "too-late",
+          "trace " + traceId + " was emitted (revision " + state.revision() + ") and purged");
+      return;
+    }
     String eventKey = eventKey(traceId, event.id());
     if (events.get(eventKey) != null) {
       metrics.eventsDuplicate.increment();
       return;
     }
-    byte[] stateBytes = meta.get(traceId);
-    TraceState state;
-    if (stateBytes == null) {
-      long due = now + settings.inactivityGap().toMillis();
-      state = TraceState.opened(now, event.timestamp(), due);
+    long due = now + settings.inactivityGap().toMillis();
+    if (state == null) {
+      state = TraceState.opened(now, due);
       deadlines.put(deadlineKey(due, traceId), MARKER);
-    } else {
-      state = TraceState.fromBytes(stateBytes);
-      if (state.closed()) {
-        metrics.eventsReopening.increment();
-        long due = now + settings.inactivityGap().toMillis();
-        deadlines.delete(deadlineKey(state.scheduledAt(), traceId));
-        deadlines.put(deadlineKey(due, traceId), MARKER);
-        state = state.scheduled(due);
-      }
+    } else if (state.phase() == Phase.CLOSED) {
+      metrics.eventsReopening.increment();
+      deadlines.delete(deadlineKey(state.scheduledAt(), traceId));
+      deadlines.put(deadlineKey(due, traceId), MARKER);
+      state = state.scheduled(due);
     }
-    boolean fits =
+    byte[] bytes = record.value();
+    boolean stored =
         state.storedCount() < settings.maxEventsPerTrace()
             && state.storedBytes() + bytes.length <= settings.maxBytesPerTrace();
-    if (fits) {
+    boolean marked = !stored && state.markedCount() < settings.maxEventsPerTrace();
+    if (stored) {
       events.put(eventKey, bytes);
       metrics.eventsNew.increment();
     } else {
+      if (marked) {
+        events.put(eventKey, MARKER); // remembered by id only: a redelivery is still recognised
+      }
       metrics.eventsBeyondBounds.increment();
     }
-    meta.put(traceId, state.withEvent(now, event.timestamp(), fits, bytes.length).toBytes());
+    meta.put(traceId, state.withEvent(now, stored, marked, bytes.length).toBytes());
   }
 
-  /** Acts on every deadline entry at or before {@code now}. */
+  /** Acts on every deadline entry at or before {@code now}; one trace's failure stops nothing. */
   private void closeDue(long now) {
     List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it =
@@ -174,27 +208,49 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
   }
 
   private void onDeadline(String traceId, TraceState state, long now) {
-    if (state.closed()) {
-      long purgeAt = state.closedAt() + settings.grace().toMillis();
-      if (purgeAt > now) {
-        reschedule(traceId, state, purgeAt);
-      } else {
-        purge(traceId);
+    switch (state.phase()) {
+      case PURGED -> {
+        long forgetAt = state.closedAt() + settings.tombstoneRetention().toMillis();
+        if (forgetAt > now) {
+          reschedule(traceId, state, forgetAt);
+        } else {
+          meta.delete(traceId);
+        }
       }
-      return;
+      case CLOSED -> {
+        long purgeAt = state.closedAt() + settings.grace().toMillis();
+        if (purgeAt > now) {
+          reschedule(traceId, state, purgeAt);
+        } else {
+          purge(traceId, state, now);
+        }
+      }
+      case OPEN -> {
+        long quietAt = state.lastSeen() + settings.inactivityGap().toMillis();
+        long ageAt = state.firstSeen() + settings.maxTraceAge().toMillis();
+        long closeAt = Math.min(quietAt, ageAt);
+        if (closeAt > now) {
+          reschedule(traceId, state, closeAt);
+        } else {
+          close(traceId, state, ageAt < quietAt, now);
+        }
+      }
     }
-    long quietAt =
-        Math.max(state.lastSeen(), state.lastEventTime()) + settings.inactivityGap().toMillis();
-    long ageAt = state.firstSeen() + settings.maxTraceAge().toMillis();
-    long closeAt = Math.min(quietAt, ageAt);
-    if (closeAt > now) {
-      reschedule(traceId, state, closeAt);
-      return;
+  }
+
+  private void close(String traceId, TraceState state, boolean byAge, long now) {
+    int revision = state.revision() + 1;
+    TimelineStatus status = status(state, byAge);
+    List<LogEvent> stored = storedEvents(traceId);
+    try {
+      Timeline timeline = assembler.assemble(traceId, revision, status, stored, state.eventCount());
+      context.forward(new Record<>(traceId, Json.writeTimeline(timeline), now), timelinesSink);
+      metrics.timeline(status);
+    } catch (RuntimeException e) {
+      LOG.error("trace {} cannot be assembled; routed to the DLQ", traceId, e);
+      deadTrace(traceId, stored, e, now);
     }
-    TimelineStatus status = status(state, ageAt < quietAt);
-    emit(traceId, state.revision() + 1, status, state.eventCount(), now);
-    TraceState closed = state.emitted(now);
-    reschedule(traceId, closed, now + settings.grace().toMillis());
+    reschedule(traceId, state.closed(now, revision), now + settings.grace().toMillis());
   }
 
   private static TimelineStatus status(TraceState state, boolean byAge) {
@@ -212,22 +268,22 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     meta.put(traceId, state.scheduled(at).toBytes());
   }
 
-  private void emit(String traceId, int revision, TimelineStatus status, int eventCount, long now) {
+  /** The events stored in full (markers of events beyond the bounds are skipped). */
+  private List<LogEvent> storedEvents(String traceId) {
     List<LogEvent> stored = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = events.prefixScan(traceId + ":", KEY_SERIALIZER)) {
       while (it.hasNext()) {
-        stored.add(Json.readEvent(it.next().value));
+        byte[] value = it.next().value;
+        if (value.length > MARKER.length) {
+          stored.add(Json.readEvent(value));
+        }
       }
     }
-    if (stored.isEmpty()) {
-      return;
-    }
-    Timeline timeline = assembler.assemble(traceId, revision, status, stored, eventCount);
-    context.forward(new Record<>(traceId, Json.writeTimeline(timeline), now), timelinesSink);
-    metrics.timeline(status);
+    return stored;
   }
 
-  private void purge(String traceId) {
+  /** Deletes the trace's events and keeps a tombstone until the retention has passed. */
+  private void purge(String traceId, TraceState state, long now) {
     List<String> keys = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = events.prefixScan(traceId + ":", KEY_SERIALIZER)) {
       while (it.hasNext()) {
@@ -235,18 +291,54 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       }
     }
     keys.forEach(events::delete);
-    meta.delete(traceId);
+    if (settings.tombstoneRetention().isZero()) {
+      meta.delete(traceId);
+    } else {
+      reschedule(traceId, state.purged(now), now + settings.tombstoneRetention().toMillis());
+    }
+  }
+
+  /** A trace the assembler rejected: its events go to the DLQ as JSON lines (bounded). */
+  private void deadTrace(String traceId, List<LogEvent> stored, RuntimeException e, long now) {
+    metrics.deadLetter("unassemblable-trace");
+    ByteArrayOutputStream lines = new ByteArrayOutputStream();
+    boolean cut = false;
+    for (LogEvent event : stored) {
+      byte[] json = Json.writeEvent(event);
+      if (lines.size() + json.length + 1 > MAX_DEAD_TRACE_BYTES) {
+        cut = true;
+        break;
+      }
+      lines.write(json, 0, json.length);
+      lines.write('\n');
+    }
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(DeadLetters.REASON, utf8("unassemblable-trace"));
+    headers.add(DeadLetters.DETAIL, utf8(truncate(e.toString() + (cut ? " (events cut)" : ""))));
+    headers.add(DeadLetters.STAGE, utf8("correlator"));
+    context.forward(new Record<>(traceId, lines.toByteArray(), now, headers), dlqSink);
   }
 
   private void deadLetter(Record<String, byte[]> record, String reason, String detail) {
     metrics.deadLetter(reason);
     RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-    headers.add(DeadLetters.REASON, reason.getBytes(StandardCharsets.UTF_8));
-    headers.add(DeadLetters.DETAIL, truncate(detail).getBytes(StandardCharsets.UTF_8));
-    headers.add(DeadLetters.STAGE, "correlator".getBytes(StandardCharsets.UTF_8));
-    headers.add(DeadLetters.SOURCE, settings.inputTopic().getBytes(StandardCharsets.UTF_8));
+    headers.add(DeadLetters.REASON, utf8(reason));
+    headers.add(DeadLetters.DETAIL, utf8(truncate(detail)));
+    headers.add(DeadLetters.STAGE, utf8("correlator"));
+    headers.add(DeadLetters.SOURCE, utf8(settings.inputTopic()));
+    context
+        .recordMetadata()
+        .ifPresent(
+            (RecordMetadata m) -> {
+              headers.add(DeadLetters.PARTITION, utf8(Integer.toString(m.partition())));
+              headers.add(DeadLetters.OFFSET, utf8(Long.toString(m.offset())));
+            });
     context.forward(
         new Record<>(record.key(), record.value(), record.timestamp(), headers), dlqSink);
+  }
+
+  private static byte[] utf8(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
   }
 
   private static String truncate(String detail) {

@@ -3,38 +3,48 @@ package io.traceline.correlator.internals;
 import java.nio.ByteBuffer;
 
 /**
- * What the correlator remembers about one trace besides its events: when it was seen, how many
- * events it has, whether it was emitted and when its single deadline entry fires. Stored in the
- * {@code trace-meta} store in a small fixed binary layout (version byte first).
+ * What the correlator remembers about one trace besides its events: where it is in its life, when
+ * it was seen, how many events it has, its revision and when its single deadline entry fires.
+ * Stored in the {@code trace-meta} store in a small fixed binary layout (version byte first).
  *
+ * @param phase open (collecting), closed (emitted, kept for late events) or purged (a tombstone)
  * @param firstSeen clock time of the first event's arrival
  * @param lastSeen clock time of the latest event's arrival
- * @param lastEventTime highest event time of the trace
  * @param eventCount distinct events seen, including those beyond the storage bounds
- * @param storedCount events stored
+ * @param storedCount events stored in full
+ * @param markedCount events beyond the bounds remembered by id only (for dedupe)
  * @param storedBytes bytes of events stored
  * @param revision revisions emitted so far (0 before the first emission)
- * @param closed whether the latest revision was emitted and no event arrived since
- * @param closedAt clock time of the latest emission
+ * @param closedAt clock time of the latest emission, or of the purge for a tombstone
  * @param scheduledAt time of this trace's entry in the deadline store
  */
 record TraceState(
+    Phase phase,
     long firstSeen,
     long lastSeen,
-    long lastEventTime,
     int eventCount,
     int storedCount,
+    int markedCount,
     long storedBytes,
     int revision,
-    boolean closed,
     long closedAt,
     long scheduledAt) {
 
-  private static final byte VERSION = 1;
-  private static final int SIZE = 1 + 8 + 8 + 8 + 4 + 4 + 8 + 4 + 1 + 8 + 8;
+  /** Where a trace is in its life. */
+  enum Phase {
+    /** Collecting events; closes when quiet or old. */
+    OPEN,
+    /** Emitted; its events are kept for the grace period so that late ones re-open it. */
+    CLOSED,
+    /** Events deleted; remembered by revision only, so that later arrivals are recognised. */
+    PURGED
+  }
 
-  static TraceState opened(long now, long eventTime, long scheduledAt) {
-    return new TraceState(now, now, eventTime, 0, 0, 0, 0, false, 0, scheduledAt);
+  private static final byte VERSION = 1;
+  private static final int SIZE = 1 + 1 + 8 + 8 + 4 + 4 + 4 + 8 + 4 + 8 + 8;
+
+  static TraceState opened(long now, long scheduledAt) {
+    return new TraceState(Phase.OPEN, now, now, 0, 0, 0, 0, 0, 0, scheduledAt);
   }
 
   /** Whether events were dropped for the storage bounds. */
@@ -42,44 +52,49 @@ record TraceState(
     return eventCount > storedCount;
   }
 
-  TraceState withEvent(long now, long eventTime, boolean stored, long bytes) {
+  /** One more distinct event: stored in full, remembered by id, or only counted. */
+  TraceState withEvent(long now, boolean stored, boolean marked, long bytes) {
     return new TraceState(
+        Phase.OPEN,
         firstSeen,
         now,
-        Math.max(lastEventTime, eventTime),
         eventCount + 1,
         stored ? storedCount + 1 : storedCount,
+        marked ? markedCount + 1 : markedCount,
         stored ? storedBytes + bytes : storedBytes,
         revision,
-        false,
         closedAt,
         scheduledAt);
   }
 
-  TraceState emitted(long now) {
+  TraceState closed(long now, int newRevision) {
     return new TraceState(
+        Phase.CLOSED,
         firstSeen,
         lastSeen,
-        lastEventTime,
         eventCount,
         storedCount,
+        markedCount,
         storedBytes,
-        revision + 1,
-        true,
+        newRevision,
         now,
         scheduledAt);
   }
 
+  TraceState purged(long now) {
+    return new TraceState(Phase.PURGED, firstSeen, lastSeen, eventCount, 0, 0, 0, revision, now, 0);
+  }
+
   TraceState scheduled(long at) {
     return new TraceState(
+        phase,
         firstSeen,
         lastSeen,
-        lastEventTime,
         eventCount,
         storedCount,
+        markedCount,
         storedBytes,
         revision,
-        closed,
         closedAt,
         at);
   }
@@ -87,14 +102,14 @@ record TraceState(
   byte[] toBytes() {
     ByteBuffer b = ByteBuffer.allocate(SIZE);
     b.put(VERSION)
+        .put((byte) phase.ordinal())
         .putLong(firstSeen)
         .putLong(lastSeen)
-        .putLong(lastEventTime)
         .putInt(eventCount)
         .putInt(storedCount)
+        .putInt(markedCount)
         .putLong(storedBytes)
         .putInt(revision)
-        .put((byte) (closed ? 1 : 0))
         .putLong(closedAt)
         .putLong(scheduledAt);
     return b.array();
@@ -107,14 +122,14 @@ record TraceState(
       throw new IllegalStateException("unknown trace state version " + version);
     }
     return new TraceState(
-        b.getLong(),
+        Phase.values()[b.get()],
         b.getLong(),
         b.getLong(),
         b.getInt(),
         b.getInt(),
+        b.getInt(),
         b.getLong(),
         b.getInt(),
-        b.get() == 1,
         b.getLong(),
         b.getLong());
   }
