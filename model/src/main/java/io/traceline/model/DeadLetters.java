@@ -30,5 +30,11 @@ public final class DeadLetters {
   /** The Kafka offset the record was read at, when read from Kafka. */
   public static final String OFFSET = "traceline.source.offset";
 
+  /** The original size in bytes of a payload that was cut to fit the DLQ. */
+  public static final String PAYLOAD_SIZE = "traceline.dlq.payload.size";
+
+  /** SHA-256 (hex) of the original payload of a cut dead letter. */
+  public static final String PAYLOAD_SHA256 = "traceline.dlq.payload.sha256";
+
   private DeadLetters() {}
 }

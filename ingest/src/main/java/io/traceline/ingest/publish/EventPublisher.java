@@ -10,14 +10,19 @@ import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
 import io.traceline.model.Topics;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,9 +42,14 @@ import org.slf4j.LoggerFactory;
  * ingest}, source, shard and sequence in {@link DeadLetters} headers). Event values are {@link
  * Json#writeEvent}.
  *
- * <p>Sends are asynchronous; a callback counts failures. {@link #flush()} waits for every send and
- * returns the number that failed since the previous flush: a caller checkpoints its input only when
- * that is zero (nothing lost; duplicates after a retry are removed downstream by event id).
+ * <p>Sends are asynchronous. {@link #publish} returns a {@link Publication} that tracks the sends
+ * of that call alone: a caller checkpoints its input only when {@link Publication#await} reports no
+ * failure (nothing lost; duplicates after a retry are removed downstream by event id). Several
+ * callers never see each other's failures.
+ *
+ * <p>A dead letter's payload is cut to {@link #MAX_DLQ_PAYLOAD_BYTES} (a Kinesis record may hold 1
+ * MiB, more than a default Kafka request) with its original size and SHA-256 in headers, so a dead
+ * letter can always be written.
  *
  * <p>Producer defaults: {@code acks=all}, {@code enable.idempotence=true}, {@code
  * compression.type=lz4}, {@code linger.ms=5}; byte-array serializers are forced. Overrides pass
@@ -62,6 +72,9 @@ public final class EventPublisher implements AutoCloseable {
   /** Most bytes of the DLQ detail header. */
   public static final int MAX_DETAIL_BYTES = 1024;
 
+  /** Most bytes of a dead letter's payload; longer ones are cut (size and digest in headers). */
+  public static final int MAX_DLQ_PAYLOAD_BYTES = 900 * 1024;
+
   /** The stage name in DLQ headers. */
   public static final String STAGE = "ingest";
 
@@ -71,7 +84,6 @@ public final class EventPublisher implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final KafkaClientMetrics clientMetrics;
   private final Map<String, TopicCounters> counters = new HashMap<>();
-  private final AtomicLong failedSinceFlush = new AtomicLong();
   private final AtomicLong failedTotal = new AtomicLong();
 
   /**
@@ -134,21 +146,32 @@ public final class EventPublisher implements AutoCloseable {
     return config;
   }
 
-  /** Sends every event and dead letter of {@code outcome}; returns without waiting. */
-  public void publish(Outcome outcome) {
+  /**
+   * Sends every event and dead letter of {@code outcome}; returns without waiting.
+   *
+   * @return the sends of this call, to await before checkpointing the input
+   */
+  public Publication publish(Outcome outcome) {
+    Publication publication =
+        new Publication(
+            outcome.keyed().size() + outcome.unkeyed().size() + outcome.deadLetters().size());
     for (LogEvent event : outcome.keyed()) {
-      send(new ProducerRecord<>(Topics.EVENTS, utf8(event.traceId()), Json.writeEvent(event)));
+      send(
+          new ProducerRecord<>(Topics.EVENTS, utf8(event.traceId()), Json.writeEvent(event)),
+          publication);
     }
     for (LogEvent event : outcome.unkeyed()) {
       send(
           new ProducerRecord<>(
               Topics.UNKEYED,
               utf8(event.logGroup() + "|" + event.logStream()),
-              Json.writeEvent(event)));
+              Json.writeEvent(event)),
+          publication);
     }
     for (DeadLetter deadLetter : outcome.deadLetters()) {
-      send(deadLetterRecord(deadLetter));
+      send(deadLetterRecord(deadLetter), publication);
     }
+    return publication;
   }
 
   static ProducerRecord<byte[], byte[]> deadLetterRecord(DeadLetter deadLetter) {
@@ -167,28 +190,74 @@ public final class EventPublisher implements AutoCloseable {
         deadLetter.source().shard() == null
             ? deadLetter.source().source()
             : deadLetter.source().source() + "|" + deadLetter.source().shard();
-    return new ProducerRecord<>(Topics.DLQ, null, null, utf8(key), deadLetter.payload(), headers);
+    byte[] payload = deadLetter.payload();
+    if (payload.length > MAX_DLQ_PAYLOAD_BYTES) {
+      headers.add(DeadLetters.PAYLOAD_SIZE, utf8(Integer.toString(payload.length)));
+      headers.add(DeadLetters.PAYLOAD_SHA256, utf8(sha256(payload)));
+      payload = Arrays.copyOf(payload, MAX_DLQ_PAYLOAD_BYTES);
+    }
+    return new ProducerRecord<>(Topics.DLQ, null, null, utf8(key), payload, headers);
   }
 
-  private void send(ProducerRecord<byte[], byte[]> record) {
-    TopicCounters topic = counters.get(record.topic());
+  private static String sha256(byte[] bytes) {
     try {
-      var unused = producer.send(record, new CountingCallback(topic)); // the callback counts
-    } catch (KafkaException | IllegalStateException e) {
-      // buffer exhausted, metadata timeout, closed or fenced producer: counted, and the caller's
-      // flush() reports it so the input is not checkpointed
-      onFailure(topic, e);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 
-  /**
-   * Waits until every send so far has completed.
-   *
-   * @return how many sends failed since the previous flush; zero means everything published
-   */
-  public long flush() {
+  private void send(ProducerRecord<byte[], byte[]> record, Publication publication) {
+    TopicCounters topic = counters.get(record.topic());
+    CountingCallback callback = new CountingCallback(topic, publication);
+    try {
+      var unused = producer.send(record, callback); // the callback counts
+    } catch (KafkaException | IllegalStateException e) {
+      // buffer exhausted, metadata timeout, closed or fenced producer: counted, and the
+      // publication reports it so the input is not checkpointed
+      callback.onCompletion(null, e);
+    }
+  }
+
+  /** Sends everything buffered now and waits for it (all callers' sends). */
+  public void flush() {
     producer.flush();
-    return failedSinceFlush.getAndSet(0);
+  }
+
+  /** The sends of one {@link #publish} call. Thread-safe; completed by the producer's callbacks. */
+  public final class Publication {
+    private final CountDownLatch pending;
+    private final AtomicInteger failed = new AtomicInteger();
+
+    private Publication(int sends) {
+      this.pending = new CountDownLatch(sends);
+    }
+
+    /**
+     * Flushes the producer and waits until every send of this publication completed.
+     *
+     * @return how many of its sends failed; zero means everything was published
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public int await() throws InterruptedException {
+      if (pending.getCount() > 0) {
+        producer.flush();
+        pending.await();
+      }
+      return failed.get();
+    }
+
+    /** Whether every send of this publication completed (successfully or not). */
+    public boolean isDone() {
+      return pending.getCount() == 0;
+    }
+
+    void completed(boolean ok) {
+      if (!ok) {
+        failed.incrementAndGet();
+      }
+      pending.countDown();
+    }
   }
 
   /** Sends that failed since this publisher was created. */
@@ -208,8 +277,7 @@ public final class EventPublisher implements AutoCloseable {
 
   private void onFailure(TopicCounters topic, Exception e) {
     topic.failed.increment();
-    failedTotal.incrementAndGet();
-    if (failedSinceFlush.getAndIncrement() == 0) {
+    if (failedTotal.getAndIncrement() == 0) {
       LOG.warn("publishing to {} failed: {}", topic.topic, e.toString());
     } else {
       LOG.debug("publishing to {} failed: {}", topic.topic, e.toString());
@@ -247,9 +315,11 @@ public final class EventPublisher implements AutoCloseable {
 
   private final class CountingCallback implements Callback {
     private final TopicCounters topic;
+    private final Publication publication;
 
-    CountingCallback(TopicCounters topic) {
+    CountingCallback(TopicCounters topic, Publication publication) {
       this.topic = topic;
+      this.publication = publication;
     }
 
     @Override
@@ -260,6 +330,7 @@ public final class EventPublisher implements AutoCloseable {
       } else {
         onFailure(topic, e);
       }
+      publication.completed(e == null);
     }
   }
 }

@@ -35,14 +35,19 @@ class EventPublisherTest {
   private final RecordProcessor processor = new RecordProcessor(registry);
 
   @Test
-  void routesKeyedUnkeyedAndDeadLetters() {
+  void routesKeyedUnkeyedAndDeadLetters() throws Exception {
     MockProducer<byte[], byte[]> producer = producer(true);
     try (EventPublisher publisher = new EventPublisher(producer, registry)) {
-      publisher.publish(
-          processor.process(Fixtures.kinesisData(Fixtures.LAMBDA_COLD_START), SOURCE));
-      publisher.publish(processor.process("H4sIAAAA".getBytes(StandardCharsets.US_ASCII), SOURCE));
+      EventPublisher.Publication lambda =
+          publisher.publish(
+              processor.process(Fixtures.kinesisData(Fixtures.LAMBDA_COLD_START), SOURCE));
+      EventPublisher.Publication bad =
+          publisher.publish(
+              processor.process("H4sIAAAA".getBytes(StandardCharsets.US_ASCII), SOURCE));
 
-      assertThat(publisher.flush()).isZero();
+      assertThat(lambda.await()).isZero();
+      assertThat(bad.await()).isZero();
+      assertThat(lambda.isDone()).isTrue();
 
       List<ProducerRecord<byte[], byte[]>> sent = producer.history();
       assertThat(sent).hasSize(8);
@@ -73,7 +78,7 @@ class EventPublisherTest {
   }
 
   @Test
-  void unkeyedEventsAreKeyedByLogGroupAndStream() {
+  void unkeyedEventsAreKeyedByLogGroupAndStream() throws Exception {
     MockProducer<byte[], byte[]> producer = producer(true);
     Outcome outcome =
         new Outcome(
@@ -89,8 +94,7 @@ class EventPublisherTest {
             List.of(),
             0);
     try (EventPublisher publisher = new EventPublisher(producer, registry)) {
-      publisher.publish(outcome);
-      publisher.flush();
+      assertThat(publisher.publish(outcome).await()).isZero();
     }
 
     ProducerRecord<byte[], byte[]> record = producer.history().get(0);
@@ -113,17 +117,22 @@ class EventPublisherTest {
   }
 
   @Test
-  void failedSendsAreCountedAndReportedByFlush() {
+  void eachPublicationReportsItsOwnFailuresOnly() throws Exception {
     MockProducer<byte[], byte[]> producer = producer(false);
     try (EventPublisher publisher = new EventPublisher(producer, registry)) {
-      publisher.publish(
-          processor.process(Fixtures.kinesisData(Fixtures.APIGATEWAY_ACCESS), SOURCE));
+      // Two shard readers publish; only the first one's sends fail.
+      EventPublisher.Publication first =
+          publisher.publish(
+              processor.process(Fixtures.kinesisData(Fixtures.APIGATEWAY_ACCESS), SOURCE));
       producer.errorNext(new TimeoutException("no broker"));
       producer.completeNext();
       producer.errorNext(new TimeoutException("no broker"));
+      EventPublisher.Publication second =
+          publisher.publish(
+              processor.process(Fixtures.kinesisData(Fixtures.APIGATEWAY_ACCESS), SOURCE));
 
-      assertThat(publisher.flush()).isEqualTo(2);
-      assertThat(publisher.flush()).isZero();
+      assertThat(second.await()).isZero();
+      assertThat(first.await()).isEqualTo(2);
       assertThat(publisher.failedSends()).isEqualTo(2);
     }
     assertThat(
@@ -133,6 +142,25 @@ class EventPublisherTest {
                 .counter()
                 .count())
         .isEqualTo(2);
+  }
+
+  @Test
+  void anOversizedDeadLetterIsCutWithItsSizeAndDigestInHeaders() {
+    byte[] payload = new byte[1024 * 1024];
+    payload[payload.length - 1] = 7;
+    ProducerRecord<byte[], byte[]> record =
+        EventPublisher.deadLetterRecord(
+            new DeadLetter("not-gzip", "", payload, new Source("stream", "shard-1", "9")));
+
+    assertThat(record.value()).hasSize(EventPublisher.MAX_DLQ_PAYLOAD_BYTES);
+    assertThat(header(record, DeadLetters.PAYLOAD_SIZE))
+        .isEqualTo(Integer.toString(payload.length));
+    assertThat(header(record, DeadLetters.PAYLOAD_SHA256)).hasSize(64).matches("[0-9a-f]+");
+    ProducerRecord<byte[], byte[]> small =
+        EventPublisher.deadLetterRecord(
+            new DeadLetter("not-gzip", "", new byte[] {1, 2}, new Source("stream", null, "9")));
+    assertThat(small.value()).containsExactly(1, 2);
+    assertThat(small.headers().lastHeader(DeadLetters.PAYLOAD_SIZE)).isNull();
   }
 
   @Test
