@@ -7,19 +7,29 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the correlator topology on a Kafka cluster: owns one {@link KafkaStreams} instance, starts
- * it, and closes it with a deadline. Not thread-safe; start and close from one thread.
+ * it, and closes it with a deadline. Processing is exactly-once ({@code exactly_once_v2}) unless an
+ * override says otherwise: a crash between emitting a timeline and recording it cannot emit it
+ * twice. A stream thread that dies shuts the client down ({@link #failure()} says why) rather than
+ * being replaced silently. Not thread-safe; start and close from one thread.
  */
 public final class CorrelatorService implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(CorrelatorService.class);
+
   private final KafkaStreams streams;
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
   /**
    * @param bootstrapServers the Kafka cluster
@@ -40,14 +50,15 @@ public final class CorrelatorService implements AutoCloseable {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
     // Values are decoded inside the processor (bad ones go to the DLQ there); keys are plain
     // strings. Set the handler explicitly all the same: the defaults differ between versions.
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class.getName());
-    // An exception inside the processor is a bug, not bad input (bad input is routed to the DLQ
-    // before it can throw): stop rather than skip records silently. Same for failed writes.
+    // The processor routes bad input and unassemblable traces to the DLQ itself, so an exception
+    // reaching Streams is a bug or a broken cluster: stop rather than skip records silently.
     props.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndFailProcessingExceptionHandler.class.getName());
@@ -57,6 +68,22 @@ public final class CorrelatorService implements AutoCloseable {
         DefaultProductionExceptionHandler.class.getName());
     props.putAll(overrides);
     this.streams = new KafkaStreams(CorrelatorTopology.build(settings, registry), props);
+    streams.setUncaughtExceptionHandler(new ShutDownOnFailure());
+  }
+
+  /** Records why a stream thread died and shuts the whole client down. */
+  private final class ShutDownOnFailure implements StreamsUncaughtExceptionHandler {
+    @Override
+    public StreamThreadExceptionResponse handle(Throwable e) {
+      LOG.error("the correlator failed; shutting it down", e);
+      failure.compareAndSet(null, e);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+  }
+
+  /** Why the correlator stopped on its own, or null while it has not failed. */
+  public Throwable failure() {
+    return failure.get();
   }
 
   /** Starts processing in Streams' own threads. */

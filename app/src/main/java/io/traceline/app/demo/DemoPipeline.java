@@ -157,6 +157,7 @@ final class DemoPipeline implements AutoCloseable {
 
   /** Delivers what the workload has due at {@code now} and prints closed timelines. */
   void step(long now) {
+    checkCorrelator();
     for (SubscriptionMessage m : workload.advanceTo(now)) {
       ingest(m);
     }
@@ -172,18 +173,28 @@ final class DemoPipeline implements AutoCloseable {
     long expected = workload.requestCount();
     long deadline = System.currentTimeMillis() + gap.toMillis() + 15_000;
     while (report.timelines() < expected && System.currentTimeMillis() < deadline) {
+      checkCorrelator();
       printClosed(Duration.ofMillis(250));
     }
     out.println();
-    out.print(report.summary(workload, System.currentTimeMillis() - startedAt));
+    out.print(
+        report.summary(workload, publisher.failedSends(), System.currentTimeMillis() - startedAt));
     out.flush();
+  }
+
+  /** Fails the demo (exit 1) when the correlator stopped on its own. */
+  private void checkCorrelator() {
+    Throwable failure = correlator.failure();
+    if (failure != null) {
+      throw new IllegalStateException("the correlator failed: " + failure, failure);
+    }
   }
 
   private void ingest(SubscriptionMessage message) {
     byte[] data = SubscriptionDecoder.encode(message);
     Outcome outcome =
         processor.process(data, new Source("demo-stream", SHARD, Long.toString(sequence++)));
-    publisher.publish(outcome);
+    var unused = publisher.publish(outcome); // the demo reports failed sends at the end
   }
 
   private void printClosed(Duration wait) {

@@ -50,7 +50,7 @@ final class DemoReport {
     return seen.size();
   }
 
-  String summary(ShopWorkload workload, long elapsedMs) {
+  String summary(ShopWorkload workload, long failedSends, long elapsedMs) {
     StringBuilder s = new StringBuilder();
     s.append(
         String.format(
@@ -65,12 +65,13 @@ final class DemoReport {
         String.format(
             Locale.ROOT,
             "   ingest: %.0f records (%.0f control messages, %.0f failed), events %.0f keyed /"
-                + " %.0f unkeyed%n",
+                + " %.0f unkeyed, %d failed sends%n",
             count("traceline.ingest.records", null, null),
             count("traceline.ingest.records", "outcome", "control"),
             count("traceline.ingest.records", "outcome", "failed"),
             count("traceline.ingest.events", "routing", "keyed"),
-            count("traceline.ingest.events", "routing", "unkeyed")));
+            count("traceline.ingest.events", "routing", "unkeyed"),
+            failedSends));
     s.append("   injected -> found:\n");
     found(
         s,

@@ -34,8 +34,6 @@ import org.apache.kafka.streams.TopologyTestDriver;
  */
 final class OfflineCorrelator implements AutoCloseable {
 
-  private static final Instant WALL_START = Instant.EPOCH;
-
   private final CorrelatorSettings settings;
   private final Path stateDir;
   private final TopologyTestDriver driver;
@@ -52,7 +50,8 @@ final class OfflineCorrelator implements AutoCloseable {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "offline:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     this.driver =
-        new TopologyTestDriver(CorrelatorTopology.build(settings, registry), props, WALL_START);
+        // The wall clock starts now: recorded history lies in its past, as it did live.
+        new TopologyTestDriver(CorrelatorTopology.build(settings, registry), props, Instant.now());
     this.events =
         driver.createInputTopic(
             settings.inputTopic(), new StringSerializer(), new ByteArraySerializer());

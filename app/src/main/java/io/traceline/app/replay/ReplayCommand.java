@@ -84,6 +84,7 @@ public final class ReplayCommand implements Callable<Integer> {
       }
       write(writer, correlator.finish(), stats);
       stats.traces = writer.traces();
+      stats.rejectedByCorrelator = correlator.rejected();
     }
     stats.report(spec.commandLine().getErr());
     return 0;

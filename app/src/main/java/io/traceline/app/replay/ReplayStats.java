@@ -16,6 +16,7 @@ final class ReplayStats {
   long keyedEvents;
   long unkeyedEvents;
   long emissions;
+  long rejectedByCorrelator;
   int traces;
   private final Map<String, Long> badByReason = new TreeMap<>();
   private final StringBuilder details = new StringBuilder();
@@ -55,6 +56,12 @@ final class ReplayStats {
         unkeyedEvents,
         emissions,
         traces);
+    if (rejectedByCorrelator > 0) {
+      err.println(
+          "replay: "
+              + rejectedByCorrelator
+              + " events rejected by the correlator (too late, or not correlatable)");
+    }
     if (!badByReason.isEmpty()) {
       err.println("replay: bad records by reason: " + badByReason);
     }
