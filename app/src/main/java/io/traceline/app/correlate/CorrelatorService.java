@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
@@ -96,9 +97,15 @@ public final class CorrelatorService implements AutoCloseable {
     return streams.state();
   }
 
-  /** Stops processing, commits and closes the stores, waiting up to {@code timeout}. */
+  /**
+   * Stops processing, commits, closes the stores and leaves the consumer group (so that the
+   * remaining or next instance takes the partitions over at once, not after the session timeout),
+   * waiting up to {@code timeout}.
+   */
   public void close(Duration timeout) {
-    streams.close(timeout);
+    streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(timeout));
   }
 
   @Override
