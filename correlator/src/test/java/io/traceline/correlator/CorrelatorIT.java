@@ -109,7 +109,7 @@ class CorrelatorIT {
         send.get(30, TimeUnit.SECONDS);
       }
 
-      poll(consumer, Duration.ofSeconds(120), timelines, dead, () -> timelines.size() < TRACES);
+      poll(consumer, Duration.ofMinutes(2), timelines, dead, () -> timelines.size() < TRACES);
       assertThat(timelines.keySet()).containsExactlyInAnyOrderElementsOf(traces);
 
       // The same batch redelivered after the close (within the grace period): nothing changes.

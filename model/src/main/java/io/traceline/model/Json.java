@@ -27,7 +27,9 @@ public final class Json {
   /** The shared mapper configuration; use for other JSON too. */
   public static final ObjectMapper MAPPER =
       JsonMapper.builder()
-          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .defaultPropertyInclusion(
+              JsonInclude.Value.construct(
+                  JsonInclude.Include.NON_NULL, JsonInclude.Include.USE_DEFAULTS))
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
 
@@ -53,7 +55,7 @@ public final class Json {
    * @throws UncheckedIOException when the bytes are not a valid event
    */
   public static LogEvent readEvent(byte[] json) {
-    return read(EVENT_READER, json);
+    return read(EVENT_READER, LogEvent.class, json);
   }
 
   public static byte[] writeTimeline(Timeline timeline) {
@@ -66,7 +68,7 @@ public final class Json {
    * @throws UncheckedIOException when the bytes are not a valid timeline
    */
   public static Timeline readTimeline(byte[] json) {
-    return read(TIMELINE_READER, json);
+    return read(TIMELINE_READER, Timeline.class, json);
   }
 
   private static byte[] write(ObjectWriter writer, Object value) {
@@ -77,9 +79,9 @@ public final class Json {
     }
   }
 
-  private static <T> T read(ObjectReader reader, byte[] json) {
+  private static <T> T read(ObjectReader reader, Class<T> type, byte[] json) {
     try {
-      T value = reader.readValue(json);
+      T value = type.cast(reader.readValue(json));
       if (value == null) {
         throw new UncheckedIOException(
             new IOException("JSON null is not a " + reader.getValueType()));

@@ -82,10 +82,11 @@ public final class DemoCommand implements Callable<Integer> {
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(new StopOnSignal(running, finished), "traceline-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (DemoPipeline pipeline =
+    // Not try-with-resources: the pipeline prints to stdout but does not own it.
+    DemoPipeline pipeline =
         DemoPipeline.start(
-            new DemoPipeline.Options(rate, seed, gap, dataDir, width, chartEverything),
-            System.out)) {
+            new DemoPipeline.Options(rate, seed, gap, dataDir, width, chartEverything), System.out);
+    try {
       long stopAt =
           duration == null ? Long.MAX_VALUE : System.currentTimeMillis() + duration.toMillis();
       while (running.get() && System.currentTimeMillis() < stopAt) {
@@ -93,6 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
       pipeline.finish();
     } finally {
+      pipeline.close();
       finished.countDown();
       removeHook(hook);
     }

@@ -194,7 +194,7 @@ class CorrelatorServiceIT {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(Topics.TIMELINES));
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       long settleUntil = Long.MAX_VALUE;
       while (System.nanoTime() < Math.min(deadline, settleUntil)) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {

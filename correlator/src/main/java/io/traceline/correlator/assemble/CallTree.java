@@ -17,7 +17,7 @@ import java.util.Map;
 final class CallTree {
 
   private final List<ServiceSpan> spans;
-  private final Map<ServiceSpan, ServiceSpan> callerOf = new IdentityHashMap<>();
+  private final IdentityHashMap<ServiceSpan, ServiceSpan> callerOf = new IdentityHashMap<>();
 
   private CallTree(List<ServiceSpan> spans) {
     this.spans = spans;

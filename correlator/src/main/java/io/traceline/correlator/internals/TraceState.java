@@ -33,11 +33,27 @@ record TraceState(
   /** Where a trace is in its life. */
   enum Phase {
     /** Collecting events; closes when quiet or old. */
-    OPEN,
+    OPEN(0),
     /** Emitted; its events are kept for the grace period so that late ones re-open it. */
-    CLOSED,
+    CLOSED(1),
     /** Events deleted; remembered by revision only, so that later arrivals are recognised. */
-    PURGED
+    PURGED(2);
+
+    /** The stored code: frozen, like the layout. */
+    final byte code;
+
+    Phase(int code) {
+      this.code = (byte) code;
+    }
+
+    static Phase of(byte code) {
+      for (Phase p : values()) {
+        if (p.code == code) {
+          return p;
+        }
+      }
+      throw new IllegalStateException("unknown trace phase " + code);
+    }
   }
 
   private static final byte VERSION = 1;
@@ -102,7 +118,7 @@ record TraceState(
   byte[] toBytes() {
     ByteBuffer b = ByteBuffer.allocate(SIZE);
     b.put(VERSION)
-        .put((byte) phase.ordinal())
+        .put(phase.code)
         .putLong(firstSeen)
         .putLong(lastSeen)
         .putInt(eventCount)
@@ -122,7 +138,7 @@ record TraceState(
       throw new IllegalStateException("unknown trace state version " + version);
     }
     return new TraceState(
-        Phase.values()[b.get()],
+        Phase.of(b.get()),
         b.getLong(),
         b.getLong(),
         b.getInt(),
