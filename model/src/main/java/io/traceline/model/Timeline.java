@@ -17,8 +17,9 @@ import java.util.Objects;
  * @param endTime latest instant any event covers, epoch ms
  * @param durationMs {@code endTime - startTime}
  * @param entry service and operation of the first hop
- * @param services services in order of first appearance
- * @param segments per service and operation: time span, self time, counts, cold start
+ * @param services services ordered by the start of their segments
+ * @param segments one per service (with the operation it served): time span, self time, counts,
+ *     cold start; a service called twice in one request has one segment covering both calls
  * @param gaps time between a caller and its callee that neither accounts for
  * @param bottleneck the segment or gap with the largest share of the request, or null
  * @param flags what is notable about this request
