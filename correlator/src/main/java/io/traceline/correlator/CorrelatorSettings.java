@@ -20,8 +20,8 @@ import java.util.List;
  * @param grace how long a closed trace is kept so that late events re-open it (next revision)
  * @param tombstoneRetention how long a purged trace is remembered (its id and revision only), so
  *     that events arriving even later are recognised and routed to the DLQ as too late
- * @param maxClockSkew event times further ahead of the wall clock do not move the correlator's
- *     clock (their events are still correlated)
+ * @param maxClockSkew how far past its ingestion time an event may move the correlator's clock (a
+ *     host clock running ahead); the inactivity gap if that is smaller
  * @param maxEventsPerTrace events stored per trace; further ones are only counted (TRUNCATED)
  * @param maxBytesPerTrace bytes of events stored per trace; further ones are only counted
  * @param maxTimelineEvents events carried in one emitted timeline (the segments use all stored)
@@ -48,7 +48,7 @@ public record CorrelatorSettings(
   /**
    * Defaults for CloudWatch delivery (5-60 s lag between log groups): a 30 s inactivity gap, a 5
    * minute cap on a trace's age, 10 minutes of grace for late events, an hour of tombstones, 5
-   * minutes of clock skew.
+   * seconds of clock skew.
    */
   public static CorrelatorSettings defaults() {
     return new CorrelatorSettings(
@@ -59,7 +59,7 @@ public record CorrelatorSettings(
         Duration.ofMinutes(5),
         Duration.ofMinutes(10),
         Duration.ofHours(1),
-        Duration.ofMinutes(5),
+        Duration.ofSeconds(5),
         10_000,
         8L * 1024 * 1024,
         500,

@@ -226,17 +226,32 @@ class CorrelatorTopologyTest {
 
   @Test
   void anEventFromTheFarFutureDoesNotCloseOtherTraces() {
-    start(SETTINGS);
+    start(SETTINGS.toBuilder().maxClockSkew(Duration.ofSeconds(1)).build());
     Events.slowQueryRequest(TRACE, T0).forEach(this::pipe);
-    // A year ahead of the wall clock: a broken producer clock.
-    long future = WALL_START.toEpochMilli() + Duration.ofDays(365).toMillis();
-    pipe(event(OTHER, "f1", future, "broken-clock").build());
+    // A year ahead of the time it was ingested: a broken producer clock. It may move the clock
+    // only to its ingestion time plus the skew (1 s), not close the other trace.
+    long future = T0 + Duration.ofDays(365).toMillis();
+    pipe(event(OTHER, "f1", future, "broken-clock").ingestedAt(T0 + 1_200).build());
     assertThat(timelines.isEmpty()).isTrue();
     assertThat(registry.get("traceline.correlator.clock.future.events").counter().count())
         .isEqualTo(1);
     driver.advanceWallClockTime(Duration.ofSeconds(10));
     // Both close by the gap: the future event's trace too, its arrival stamped with the clock.
     assertThat(emitted()).extracting(Timeline::traceId).containsExactlyInAnyOrder(TRACE, OTHER);
+  }
+
+  @Test
+  void aTraceReopenedAfterItsMaximumAgeIsRevisedNotTimedOut() {
+    start(SETTINGS.toBuilder().maxTraceAge(Duration.ofSeconds(20)).build());
+    List<LogEvent> request = Events.slowQueryRequest(TRACE, T0);
+    request.subList(1, request.size()).forEach(this::pipe);
+    driver.advanceWallClockTime(Duration.ofSeconds(25)); // closed by the gap; older than 20 s now
+    assertThat(emitted()).extracting(Timeline::status).containsExactly(TimelineStatus.COMPLETE);
+    pipe(request.get(0)); // late, within the grace period
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+    List<Timeline> out = emitted();
+    assertThat(out).extracting(Timeline::revision).containsExactly(2);
+    assertThat(out).extracting(Timeline::status).containsExactly(TimelineStatus.REVISED);
   }
 
   @Test
@@ -338,15 +353,24 @@ class CorrelatorTopologyTest {
       String trace = String.format("%032x", 0xabc000L + i);
       workload.addAll(Events.slowQueryRequest(trace, T0 + i * 2_000L));
     }
-    workload.sort(
-        java.util.Comparator.comparingLong((LogEvent e) -> e.timestamp() + lag.get(e.service())));
+    // One host's clock runs four minutes ahead: its line arrives with the others.
+    String skewed = String.format("%032x", 0xabc000L + 3);
+    long skewedArrival = T0 + 3 * 2_000L + 1_800;
+    workload.add(
+        event(skewed, "skewed", T0 + 240_000, "clock-ahead").ingestedAt(skewedArrival).build());
+    java.util.IdentityHashMap<LogEvent, Long> arrival = new java.util.IdentityHashMap<>();
+    for (LogEvent e : workload) {
+      arrival.put(
+          e,
+          e.service().equals("clock-ahead") ? skewedArrival : e.timestamp() + lag.get(e.service()));
+    }
+    workload.sort(java.util.Comparator.comparingLong(arrival::get));
 
     start(SETTINGS);
-    long last = workload.get(0).timestamp() + lag.get(workload.get(0).service());
+    long last = arrival.get(workload.get(0));
     for (LogEvent e : workload) { // live: the wall clock moves as the events arrive
-      long arrival = e.timestamp() + lag.get(e.service());
-      driver.advanceWallClockTime(Duration.ofMillis(arrival - last));
-      last = arrival;
+      driver.advanceWallClockTime(Duration.ofMillis(arrival.get(e) - last));
+      last = arrival.get(e);
       pipe(e);
     }
     driver.advanceWallClockTime(Duration.ofSeconds(10));
@@ -363,7 +387,7 @@ class CorrelatorTopologyTest {
         .allSatisfy(
             t -> {
               assertThat(t.revision()).isEqualTo(1);
-              assertThat(t.eventCount()).isEqualTo(8);
+              assertThat(t.eventCount()).isEqualTo(t.traceId().equals(skewed) ? 9 : 8);
             });
     assertThat(live).hasSize(20);
     assertThat(replay).containsExactlyInAnyOrderElementsOf(live);

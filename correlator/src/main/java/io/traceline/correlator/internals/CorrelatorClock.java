@@ -6,9 +6,10 @@ package io.traceline.correlator.internals;
  * data (so replay closes traces exactly as live did); a quiet partition still moves it with the
  * wall clock (so its traces close on time).
  *
- * <p>It never goes backwards, and an event time more than {@code maxSkew} ahead of the wall clock
- * (a broken producer clock, a unit mistake) does not move it: one bad line must not close every
- * open trace of the task. Not thread-safe: owned by one processor.
+ * <p>It never goes backwards, and an event moves it at most to the time the event was ingested plus
+ * {@code maxSkew}: a line from a host whose clock runs ahead, or a timestamp in the wrong unit,
+ * must not close every open trace of the task. The bound depends only on the record (its event time
+ * and ingestion time), so replay decides as live did. Not thread-safe: owned by one processor.
  */
 final class CorrelatorClock {
 
@@ -16,7 +17,7 @@ final class CorrelatorClock {
   private long streamTime = Long.MIN_VALUE;
   private long wallAtAdvance;
 
-  /** A clock ignoring event times more than {@code maxSkewMs} ahead of the wall clock. */
+  /** A clock that trusts event times up to {@code maxSkewMs} past their ingestion. */
   CorrelatorClock(long maxSkewMs) {
     this.maxSkew = maxSkewMs;
   }
@@ -30,19 +31,23 @@ final class CorrelatorClock {
   }
 
   /**
-   * Records an event time; moves the clock forward when it is ahead of the clock.
+   * Records an event; moves the clock forward when the event is ahead of it, but never past the
+   * event's ingestion time plus the allowed skew.
    *
-   * @return false when the event time was too far in the future to be trusted
+   * @return false when the event time was beyond that bound (the clock moved only to the bound)
    */
-  boolean observe(long eventTime, long wallNow) {
-    if (eventTime > wallNow + maxSkew) {
-      return false;
-    }
-    if (eventTime > now(wallNow)) {
-      streamTime = eventTime;
+  boolean observe(long eventTime, long ingestedAt, long wallNow) {
+    // ingestedAt 0 or less: a producer that did not say when it ingested; nothing to bound by.
+    long bound =
+        ingestedAt <= 0 || ingestedAt > Long.MAX_VALUE - maxSkew
+            ? Long.MAX_VALUE
+            : ingestedAt + maxSkew;
+    long trusted = Math.min(eventTime, bound);
+    if (trusted > now(wallNow)) {
+      streamTime = trusted;
       wallAtAdvance = wallNow;
     }
-    return true;
+    return eventTime <= bound;
   }
 
   /** Whether any time was observed or restored (before that, nothing can be due). */

@@ -58,7 +58,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
   private final String dlqSink;
   private final CorrelatorMetrics metrics;
   private final TimelineAssembler assembler;
-  private final CorrelatorClock clock;
+  private CorrelatorClock clock;
 
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, byte[]> events;
@@ -78,7 +78,6 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     this.assembler =
         new TimelineAssembler(
             settings.sloThresholdMs(), settings.slowQueryMs(), settings.maxTimelineEvents());
-    this.clock = new CorrelatorClock(settings.maxClockSkew().toMillis());
   }
 
   @Override
@@ -87,6 +86,11 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     this.events = context.getStateStore(StoreNames.EVENTS);
     this.meta = context.getStateStore(StoreNames.META);
     this.deadlines = context.getStateStore(StoreNames.DEADLINES);
+    // Streams may init a processor again (a revived task): start from the stores, not the heap.
+    this.clock =
+        new CorrelatorClock(
+            Math.min(settings.maxClockSkew().toMillis(), settings.inactivityGap().toMillis()));
+    this.nextCheckAt = Long.MIN_VALUE;
     byte[] saved = meta.get(CLOCK_KEY);
     if (saved != null) {
       clock.restore(ByteBuffer.wrap(saved).getLong(), context.currentSystemTimeMs());
@@ -133,7 +137,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       return;
     }
     long wallNow = context.currentSystemTimeMs();
-    if (!clock.observe(event.timestamp(), wallNow)) {
+    if (!clock.observe(event.timestamp(), event.ingestedAt(), wallNow)) {
       metrics.eventsFromTheFuture.increment();
     }
     long now = clock.now(wallNow);
@@ -169,7 +173,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       metrics.eventsReopening.increment();
       deadlines.delete(deadlineKey(state.scheduledAt(), traceId));
       deadlines.put(deadlineKey(due, traceId), MARKER);
-      state = state.scheduled(due);
+      state = state.reopened(now, due);
     }
     byte[] bytes = record.value();
     boolean stored =
@@ -227,7 +231,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       }
       case OPEN -> {
         long quietAt = state.lastSeen() + settings.inactivityGap().toMillis();
-        long ageAt = state.firstSeen() + settings.maxTraceAge().toMillis();
+        long ageAt = state.openedAt() + settings.maxTraceAge().toMillis();
         long closeAt = Math.min(quietAt, ageAt);
         if (closeAt > now) {
           reschedule(traceId, state, closeAt);
@@ -241,8 +245,9 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
   private void close(String traceId, TraceState state, boolean byAge, long now) {
     int revision = state.revision() + 1;
     TimelineStatus status = status(state, byAge);
-    List<LogEvent> stored = storedEvents(traceId);
+    List<LogEvent> stored = new ArrayList<>();
     try {
+      stored = storedEvents(traceId, now);
       Timeline timeline = assembler.assemble(traceId, revision, status, stored, state.eventCount());
       context.forward(new Record<>(traceId, Json.writeTimeline(timeline), now), timelinesSink);
       metrics.timeline(status);
@@ -268,16 +273,30 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     meta.put(traceId, state.scheduled(at).toBytes());
   }
 
-  /** The events stored in full (markers of events beyond the bounds are skipped). */
-  private List<LogEvent> storedEvents(String traceId) {
+  /**
+   * The events stored in full (markers of events beyond the bounds are skipped). A stored value
+   * that no longer decodes (written by an older version, say) goes to the DLQ on its own.
+   */
+  private List<LogEvent> storedEvents(String traceId, long now) {
     List<LogEvent> stored = new ArrayList<>();
+    List<byte[]> undecodable = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = events.prefixScan(traceId + ":", KEY_SERIALIZER)) {
       while (it.hasNext()) {
         byte[] value = it.next().value;
         if (value.length > MARKER.length) {
-          stored.add(Json.readEvent(value));
+          try {
+            stored.add(Json.readEvent(value));
+          } catch (UncheckedIOException e) {
+            undecodable.add(value);
+          }
         }
       }
+    }
+    for (byte[] value : undecodable) {
+      deadLetter(
+          new Record<>(traceId, value, now),
+          "undecodable-stored-event",
+          "a stored event of trace " + traceId + " no longer decodes");
     }
     return stored;
   }
@@ -341,8 +360,13 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     return value.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** At most 1024 chars, never ending in half a surrogate pair. */
   private static String truncate(String detail) {
-    return detail.length() > 1024 ? detail.substring(0, 1024) : detail;
+    if (detail.length() <= 1024) {
+      return detail;
+    }
+    int end = Character.isHighSurrogate(detail.charAt(1023)) ? 1023 : 1024;
+    return detail.substring(0, end);
   }
 
   static String eventKey(String traceId, String eventId) {

@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
  * Stored in the {@code trace-meta} store in a small fixed binary layout (version byte first).
  *
  * @param phase open (collecting), closed (emitted, kept for late events) or purged (a tombstone)
- * @param firstSeen clock time of the first event's arrival
+ * @param openedAt clock time the trace was opened, or re-opened by a late event (its age counts
+ *     from there)
  * @param lastSeen clock time of the latest event's arrival
  * @param eventCount distinct events seen, including those beyond the storage bounds
  * @param storedCount events stored in full
@@ -20,7 +21,7 @@ import java.nio.ByteBuffer;
  */
 record TraceState(
     Phase phase,
-    long firstSeen,
+    long openedAt,
     long lastSeen,
     int eventCount,
     int storedCount,
@@ -69,10 +70,25 @@ record TraceState(
   }
 
   /** One more distinct event: stored in full, remembered by id, or only counted. */
+  /** Re-opened by a late event: collecting again, its age counted from now. */
+  TraceState reopened(long now, long at) {
+    return new TraceState(
+        Phase.OPEN,
+        now,
+        lastSeen,
+        eventCount,
+        storedCount,
+        markedCount,
+        storedBytes,
+        revision,
+        closedAt,
+        at);
+  }
+
   TraceState withEvent(long now, boolean stored, boolean marked, long bytes) {
     return new TraceState(
         Phase.OPEN,
-        firstSeen,
+        openedAt,
         now,
         eventCount + 1,
         stored ? storedCount + 1 : storedCount,
@@ -86,7 +102,7 @@ record TraceState(
   TraceState closed(long now, int newRevision) {
     return new TraceState(
         Phase.CLOSED,
-        firstSeen,
+        openedAt,
         lastSeen,
         eventCount,
         storedCount,
@@ -98,13 +114,13 @@ record TraceState(
   }
 
   TraceState purged(long now) {
-    return new TraceState(Phase.PURGED, firstSeen, lastSeen, eventCount, 0, 0, 0, revision, now, 0);
+    return new TraceState(Phase.PURGED, openedAt, lastSeen, eventCount, 0, 0, 0, revision, now, 0);
   }
 
   TraceState scheduled(long at) {
     return new TraceState(
         phase,
-        firstSeen,
+        openedAt,
         lastSeen,
         eventCount,
         storedCount,
@@ -119,7 +135,7 @@ record TraceState(
     ByteBuffer b = ByteBuffer.allocate(SIZE);
     b.put(VERSION)
         .put(phase.code)
-        .putLong(firstSeen)
+        .putLong(openedAt)
         .putLong(lastSeen)
         .putInt(eventCount)
         .putInt(storedCount)
