@@ -104,8 +104,20 @@ public final class RecordProcessor {
    * @param source where it came from (kept in dead letters)
    */
   public Outcome process(byte[] kinesisData, Source source) {
+    return process(kinesisData, source, clock.millis());
+  }
+
+  /**
+   * Processes one Kinesis record's data whose ingestion time is known, e.g. the record's arrival
+   * time when recorded input is replayed: the events carry it as {@code ingestedAt}.
+   *
+   * @param kinesisData the record's data
+   * @param source where it came from (kept in dead letters)
+   * @param ingestedAt the time to record as the events' ingestion, epoch ms
+   */
+  public Outcome process(byte[] kinesisData, Source source, long ingestedAt) {
     Objects.requireNonNull(source, "source");
-    return handle(decoder.decodeAll(kinesisData), kinesisData, source);
+    return handle(decoder.decodeAll(kinesisData), kinesisData, source, ingestedAt);
   }
 
   /**
@@ -117,15 +129,16 @@ public final class RecordProcessor {
    */
   public Outcome processJson(byte[] json, Source source) {
     Objects.requireNonNull(source, "source");
-    return handle(List.of(decoder.decodeJson(json)), json, source);
+    return handle(List.of(decoder.decodeJson(json)), json, source, clock.millis());
   }
 
-  private Outcome handle(List<DecodeResult> results, byte[] payload, Source source) {
+  private Outcome handle(
+      List<DecodeResult> results, byte[] payload, Source source, long ingestedAt) {
     Accumulator out = new Accumulator(source);
     for (DecodeResult result : results) {
       if (result instanceof DecodeResult.Data data) {
         dataRecords.increment();
-        parse(data.message(), out);
+        parse(data.message(), out, ingestedAt);
       } else if (result instanceof DecodeResult.Control) {
         controlRecords.increment();
         out.controlMessages++;
@@ -153,13 +166,12 @@ public final class RecordProcessor {
       out.controlMessages++;
     } else {
       dataRecords.increment();
-      parse(message, out);
+      parse(message, out, clock.millis());
     }
     return out.build();
   }
 
-  private void parse(SubscriptionMessage message, Accumulator out) {
-    long ingestedAt = clock.millis();
+  private void parse(SubscriptionMessage message, Accumulator out, long ingestedAt) {
     List<LogEvent> events = new ArrayList<>(message.logEvents().size());
     for (CloudWatchEvent event : message.logEvents()) {
       if (event.id().isBlank()) {

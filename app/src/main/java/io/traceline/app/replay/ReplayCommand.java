@@ -94,7 +94,12 @@ public final class ReplayCommand implements Callable<Integer> {
       RecordProcessor processor, ReplayInput.Item item, ReplayStats stats) {
     Outcome outcome;
     if (item instanceof ReplayInput.Gzip g) {
-      outcome = processor.process(g.data(), new Source(g.source(), null, g.sequence()));
+      Source source = new Source(g.source(), null, g.sequence());
+      // The record's arrival time stands for its ingestion, as it was live.
+      outcome =
+          g.arrivalTime() == null
+              ? processor.process(g.data(), source)
+              : processor.process(g.data(), source, g.arrivalTime());
     } else if (item instanceof ReplayInput.Decoded d) {
       outcome = processor.processJson(d.json(), new Source(d.source(), null, d.sequence()));
     } else {

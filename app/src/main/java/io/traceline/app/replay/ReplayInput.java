@@ -56,16 +56,20 @@ public final class ReplayInput implements Iterator<ReplayInput.Item>, Closeable 
    * @param data the record data (not copied: do not modify)
    * @param source the file name
    * @param sequence the SequenceNumber, or {@code <file>:<index>}
+   * @param arrivalTime when Kinesis received the record ({@code ApproximateArrivalTimestamp}),
+   *     epoch ms, or null when the input does not say
    */
   // The contract is the raw bytes, as a consumer receives them; equals/hashCode compare contents.
   @SuppressWarnings("ArrayRecordComponent")
-  public record Gzip(byte[] data, String source, String sequence) implements Item {
+  public record Gzip(byte[] data, String source, String sequence, Long arrivalTime)
+      implements Item {
     @Override
     public boolean equals(Object o) {
       return o instanceof Gzip g
           && Arrays.equals(data, g.data)
           && source.equals(g.source)
-          && sequence.equals(g.sequence);
+          && sequence.equals(g.sequence)
+          && java.util.Objects.equals(arrivalTime, g.arrivalTime);
     }
 
     @Override

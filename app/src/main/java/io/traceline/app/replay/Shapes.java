@@ -3,6 +3,8 @@ package io.traceline.app.replay;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -32,15 +34,19 @@ final class Shapes {
     String sequence = firstText(value, fallbackSequence, "SequenceNumber", "sequenceNumber");
     JsonNode data = value.has("Data") ? value.get("Data") : value.get("data");
     if (data != null) {
-      return decode(data, source, sequence);
+      return decode(data, source, sequence, arrivalTime(value.get("ApproximateArrivalTimestamp")));
     }
     JsonNode kinesis = value.get("kinesis");
     if (kinesis != null && kinesis.has("data")) {
-      return decode(kinesis.get("data"), source, firstText(kinesis, sequence, "sequenceNumber"));
+      return decode(
+          kinesis.get("data"),
+          source,
+          firstText(kinesis, sequence, "sequenceNumber"),
+          arrivalTime(kinesis.get("approximateArrivalTimestamp")));
     }
     JsonNode awslogs = value.get("awslogs");
     if (awslogs != null && awslogs.has("data")) {
-      return decode(awslogs.get("data"), source, sequence);
+      return decode(awslogs.get("data"), source, sequence, null);
     }
     if (value.path("messageType").isTextual() && value.path("logEvents").isArray()) {
       try {
@@ -57,7 +63,31 @@ final class Shapes {
             + fieldNames(value));
   }
 
-  private static ReplayInput.Item decode(JsonNode data, String source, String sequence) {
+  /**
+   * Kinesis' {@code ApproximateArrivalTimestamp}: ISO-8601 with an offset (AWS CLI v2) or epoch
+   * seconds with a fraction (CLI v1, Lambda events); null when absent or unreadable.
+   */
+  static Long arrivalTime(JsonNode value) {
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (value.isNumber()) {
+      return Math.round(value.asDouble() * 1000);
+    }
+    String text = value.asText().trim();
+    try {
+      return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+    } catch (DateTimeParseException notIso) {
+      try {
+        return Math.round(Double.parseDouble(text) * 1000);
+      } catch (NumberFormatException notSeconds) {
+        return null;
+      }
+    }
+  }
+
+  private static ReplayInput.Item decode(
+      JsonNode data, String source, String sequence, Long arrivalTime) {
     if (!data.isTextual()) {
       return new ReplayInput.Bad(
           source,
@@ -76,7 +106,7 @@ final class Shapes {
     if (bytes.length == 0) {
       return new ReplayInput.Bad(source, sequence, ReplayInput.Bad.EMPTY_DATA, "data is empty");
     }
-    return new ReplayInput.Gzip(bytes, source, sequence);
+    return new ReplayInput.Gzip(bytes, source, sequence, arrivalTime);
   }
 
   private static String firstText(JsonNode node, String otherwise, String... names) {

@@ -97,6 +97,12 @@ class ReplayCommandTest {
     assertThat(joined.durationMs()).isEqualTo(2358);
     assertThat(joined.events()).extracting(LogEvent::timestamp).isSorted();
 
+    // Events carry the Kinesis arrival time of their record as their ingestion time.
+    assertThat(joined.events())
+        .filteredOn(e -> e.kind() == EventKind.ACCESS_LOG)
+        .extracting(LogEvent::ingestedAt)
+        .containsExactly(java.time.Instant.parse("2025-11-14T09:12:38.977Z").toEpochMilli());
+
     // The CONTROL_MESSAGE is skipped and counted.
     assertThat(err.toString()).contains("3 records, 1 control messages skipped, 0 bad");
   }
