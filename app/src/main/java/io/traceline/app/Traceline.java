@@ -14,7 +14,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Streaming correlation of CloudWatch logs into per-request timelines.",
-    subcommands = {DemoCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      ReplayCommand.class,
+      io.traceline.app.bench.BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Traceline implements Runnable {
 
   /** Exit code of a usage or configuration error. */

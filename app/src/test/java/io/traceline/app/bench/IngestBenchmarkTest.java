@@ -1,0 +1,167 @@
+package io.traceline.app.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.traceline.app.Traceline;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/**
+ * The command's contract: it runs, reports the machine, the mix and every stage with positive
+ * figures, and lists every bad option at once. Never asserts a speed: speed belongs to the
+ * benchmark's report, not to a test.
+ */
+@Timeout(60)
+class IngestBenchmarkTest {
+
+  private static final Pattern MEAN = Pattern.compile("(?m)^  mean .*?([\\d,]+) events/s ±");
+  private static final Pattern ITERATION =
+      Pattern.compile("(?m)^  iteration 1 .*?([\\d,]+) events .*?([\\d,]+) events/s");
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cl = Traceline.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  private static long number(String digits) {
+    return Long.parseLong(digits.replace(",", ""));
+  }
+
+  private static List<Long> all(Pattern pattern, int group, String text) {
+    List<Long> found = new ArrayList<>();
+    Matcher m = pattern.matcher(text);
+    while (m.find()) {
+      found.add(number(m.group(group)));
+    }
+    return found;
+  }
+
+  @Test
+  void reportsTheMachineTheMixAndEveryStage() {
+    int code =
+        run(
+            "bench",
+            "ingest",
+            "--warmup",
+            "0s",
+            "--duration",
+            "200ms",
+            "--iterations",
+            "1",
+            "--seconds-of-traffic",
+            "5",
+            "--requests-per-second",
+            "50");
+
+    String report = out.toString();
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(report)
+        .contains("available processors; 1 thread measured")
+        .contains("  jvm ")
+        .contains("  heap       max ")
+        .contains("ShopWorkload seed 1: 50 requests/s for 5 s simulated")
+        .contains("[1] decode + parse + normalise + stitch: RecordProcessor.process(")
+        .contains("[2] parse + normalise + stitch: RecordProcessor.processDecoded(")
+        .contains("[3] decode only: ")
+        .contains("/aws/apigateway/")
+        .contains("/aws/lambda/")
+        .contains(" 0 dead letters")
+        .doesNotContain("WARNING")
+        .contains("summary (target: 300,000 events/s per core)");
+    assertThat(all(Pattern.compile("(?m)^  records +([\\d,]+) "), 1, report))
+        .singleElement()
+        .satisfies(n -> assertThat(n).isPositive());
+    assertThat(all(Pattern.compile("(?m)^  events +([\\d,]+) "), 1, report))
+        .singleElement()
+        .satisfies(n -> assertThat(n).isPositive());
+    assertThat(all(Pattern.compile("(?m)^  line size  mean (\\d+) B, median (\\d+) B"), 2, report))
+        .singleElement()
+        .satisfies(n -> assertThat(n).isPositive());
+    assertThat(all(ITERATION, 1, report)).hasSize(3).allSatisfy(n -> assertThat(n).isPositive());
+    assertThat(all(ITERATION, 2, report)).hasSize(3).allSatisfy(n -> assertThat(n).isPositive());
+    assertThat(all(MEAN, 1, report)).hasSize(3).allSatisfy(n -> assertThat(n).isPositive());
+  }
+
+  @Test
+  void theDecodeOnlyStageCanBeSkipped() {
+    int code =
+        run(
+            "bench",
+            "ingest",
+            "--warmup=0s",
+            "--duration=50ms",
+            "--iterations=2",
+            "--seconds-of-traffic=2",
+            "--no-decode-only");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("[2] parse").doesNotContain("[3]");
+    assertThat(all(MEAN, 1, out.toString())).hasSize(2);
+  }
+
+  @Test
+  void badOptionsAreAllListedInOneMessage() {
+    int code =
+        run(
+            "bench",
+            "ingest",
+            "--warmup",
+            "-1s",
+            "--duration",
+            "0s",
+            "--iterations",
+            "0",
+            "--requests-per-second",
+            "0",
+            "--seconds-of-traffic",
+            "0",
+            "--target",
+            "-5");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("invalid bench ingest options")
+        .contains("--warmup must be between 0s and 10m")
+        .contains("--duration must be positive")
+        .contains("--iterations must be between 1 and 100")
+        .contains("--requests-per-second must be in (0, 10000]")
+        .contains("--seconds-of-traffic must be between 1 and 3600")
+        .contains("--target must be positive");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void tooMuchTrafficToHoldInMemoryIsAUsageError() {
+    assertThat(
+            run(
+                "bench",
+                "ingest",
+                "--requests-per-second",
+                "10000",
+                "--seconds-of-traffic",
+                "3600"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("must be at most 200,000 requests");
+  }
+
+  @Test
+  void benchWithoutABenchmarkIsAUsageErrorAndBothHaveHelp() {
+    assertThat(run("bench")).isEqualTo(2);
+    assertThat(err.toString()).contains("a benchmark is required");
+    assertThat(run("bench", "--help")).isZero();
+    assertThat(run("bench", "ingest", "--help")).isZero();
+    assertThat(out.toString()).contains("Usage: traceline bench ingest").contains("--warmup");
+  }
+}
