@@ -146,7 +146,10 @@ final class DemoPipeline implements AutoCloseable {
                 ConsumerConfig.GROUP_ID_CONFIG,
                 "traceline-demo-printer",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
+                "earliest",
+                // The correlator writes in transactions: read only what it committed.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
             new StringDeserializer(),
             new ByteArrayDeserializer());
     timelines.subscribe(List.of(Topics.TIMELINES));

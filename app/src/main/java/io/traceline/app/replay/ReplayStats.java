@@ -60,7 +60,8 @@ final class ReplayStats {
       err.println(
           "replay: "
               + rejectedByCorrelator
-              + " events rejected by the correlator (too late, or not correlatable)");
+              + " records routed to the DLQ by the correlator (too-late events, unassemblable"
+              + " traces)");
     }
     if (!badByReason.isEmpty()) {
       err.println("replay: bad records by reason: " + badByReason);
