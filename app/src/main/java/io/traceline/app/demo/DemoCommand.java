@@ -82,11 +82,13 @@ public final class DemoCommand implements Callable<Integer> {
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(new StopOnSignal(running, finished), "traceline-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    // Not try-with-resources: the pipeline prints to stdout but does not own it.
-    DemoPipeline pipeline =
-        DemoPipeline.start(
-            new DemoPipeline.Options(rate, seed, gap, dataDir, width, chartEverything), System.out);
+    DemoPipeline pipeline = null;
     try {
+      // Not try-with-resources: the pipeline prints to stdout but does not own it.
+      pipeline =
+          DemoPipeline.start(
+              new DemoPipeline.Options(rate, seed, gap, dataDir, width, chartEverything),
+              System.out);
       long stopAt =
           duration == null ? Long.MAX_VALUE : System.currentTimeMillis() + duration.toMillis();
       while (running.get() && System.currentTimeMillis() < stopAt) {
@@ -94,7 +96,9 @@ public final class DemoCommand implements Callable<Integer> {
       }
       pipeline.finish();
     } finally {
-      pipeline.close();
+      if (pipeline != null) {
+        pipeline.close();
+      }
       finished.countDown();
       removeHook(hook);
     }
