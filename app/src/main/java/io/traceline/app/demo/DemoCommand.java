@@ -1,8 +1,8 @@
 package io.traceline.app.demo;
 
-import ch.qos.logback.classic.Level;
 import io.traceline.app.UsageException;
 import io.traceline.app.cli.DurationConverter;
+import io.traceline.app.cli.KafkaLogging;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -77,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate();
-    quietEmbeddedBroker();
+    KafkaLogging.errorsOnly(); // the broker runs inside this process
     AtomicBoolean running = new AtomicBoolean(true);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(new StopOnSignal(running, finished), "traceline-demo-shutdown");
@@ -121,19 +120,6 @@ public final class DemoCommand implements Callable<Integer> {
     }
     if (!problems.isEmpty()) {
       throw UsageException.of("invalid demo options", problems);
-    }
-  }
-
-  /**
-   * The broker runs inside this process: its own start-up and shutdown chatter (and that of the
-   * clients talking to it on loopback) is not the user's concern here. Errors still show.
-   */
-  private static void quietEmbeddedBroker() {
-    for (String name : List.of("org.apache.kafka", "kafka")) {
-      org.slf4j.Logger logger = LoggerFactory.getLogger(name);
-      if (logger instanceof ch.qos.logback.classic.Logger logback) {
-        logback.setLevel(Level.ERROR);
-      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.traceline.app.replay;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.traceline.app.UsageException;
 import io.traceline.app.cli.DurationConverter;
+import io.traceline.app.cli.KafkaLogging;
 import io.traceline.correlator.CorrelatorSettings;
 import io.traceline.ingest.Outcome;
 import io.traceline.ingest.RecordProcessor;
@@ -71,6 +72,7 @@ public final class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CorrelatorSettings settings = settings();
+    KafkaLogging.errorsOnly(); // the topology runs offline, inside this process
     ReplayStats stats = new ReplayStats();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     RecordProcessor processor = new RecordProcessor(registry);
