@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Kinesis API server for tests: <a href="https://github.com/mhart/kinesalite">kinesalite</a>
- * from the npm registry, pinned by the lockfile in {@code embedded/kinesalite/}, run by the
- * machine's Node.js as a child process on a free loopback port, in memory.
+ * A real Kinesis API server for tests: kinesalite from the npm registry, pinned by the lockfile in
+ * {@code embedded/kinesalite/}, run by the machine's Node.js as a child process on a free loopback
+ * port, in memory.
  *
  * <p>The first start installs the pinned packages with {@code npm ci --ignore-scripts} (into {@code
  * embedded/kinesalite/node_modules}, ignored by git). The AWS SDK must talk to it with CBOR
