@@ -1,5 +1,6 @@
 package io.traceline.app;
 
+import io.traceline.app.correlate.CorrelateCommand;
 import io.traceline.app.demo.DemoCommand;
 import io.traceline.app.replay.ReplayCommand;
 import picocli.CommandLine;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ReplayCommand.class,
+      CorrelateCommand.class,
       io.traceline.app.bench.BenchCommand.class,
       CommandLine.HelpCommand.class
     })
