@@ -3,6 +3,7 @@ package io.traceline.ingest.parse;
 import io.traceline.ingest.decode.SubscriptionMessage.CloudWatchEvent;
 import io.traceline.model.EventKind;
 import io.traceline.model.LogEvent;
+import io.traceline.model.TraceIdFormat;
 import io.traceline.model.TraceIds;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -127,7 +128,8 @@ final class Fields {
     if (level == null) {
       return false;
     }
-    return switch (level.toUpperCase(Locale.ROOT)) {
+    String known = knownLevel(level);
+    return switch (known != null ? known : level.toUpperCase(Locale.ROOT)) {
       case "INFO", "DEBUG", "TRACE", "INFORMATION", "LOG", "NOTICE" -> true;
       default -> false;
     };
@@ -160,29 +162,62 @@ final class Fields {
         attribute(IGNORED_TIMESTAMP, Long.toString(timestamp));
       }
     }
-    LogEvent.Builder builder =
-        LogEvent.builder()
-            .id(event.id())
-            .timestamp(time)
-            .ingestedAt(ingestedAt)
-            .spanId(spanId)
-            .parentSpanId(parentSpanId)
-            .requestId(requestId)
-            .service(svc)
-            .operation(operation)
-            .logGroup(source.logGroup())
-            .logStream(source.logStream())
-            .level(level)
-            .message(line)
-            .kind(kind)
-            .durationMs(durationMs)
-            .status(status)
-            .error(error)
-            .attributes(attributes);
+    // The canonical constructor directly, not LogEvent.Builder: the builder would copy the
+    // attributes into its own map before the constructor copies them again (hot path).
+    String traceId = null;
+    TraceIdFormat traceIdFormat = null;
+    String span = spanId;
+    String parentSpan = parentSpanId;
     if (trace != null) {
-      builder.trace(trace);
+      // as LogEvent.Builder.trace(Parsed): the parsed id's span ids fill only missing ones
+      traceId = trace.traceId();
+      traceIdFormat = trace.format();
+      if (span == null) {
+        span = trace.spanId();
+      }
+      if (parentSpan == null) {
+        parentSpan = trace.parentSpanId();
+      }
     }
-    return builder.build();
+    String upperLevel = level == null ? null : knownLevel(level);
+    return new LogEvent(
+        event.id(),
+        time,
+        ingestedAt,
+        traceId,
+        traceIdFormat,
+        span,
+        parentSpan,
+        requestId,
+        svc,
+        operation,
+        source.logGroup(),
+        source.logStream(),
+        upperLevel != null ? upperLevel : level,
+        line,
+        kind,
+        durationMs,
+        status,
+        error,
+        attributes);
+  }
+
+  /**
+   * The upper-case form ({@code toUpperCase(Locale.ROOT)}) of the usual spellings of levels, else
+   * null: a constant, so that no copy is made (the {@code LogEvent} constructor upper-cases the
+   * level again, which for a constant in upper case is only a scan).
+   */
+  static String knownLevel(String level) {
+    return switch (level) {
+      case "INFO", "info", "Info" -> "INFO";
+      case "DEBUG", "debug", "Debug" -> "DEBUG";
+      case "WARN", "warn", "Warn" -> "WARN";
+      case "WARNING", "warning", "Warning" -> "WARNING";
+      case "ERROR", "error", "Error" -> "ERROR";
+      case "TRACE", "trace", "Trace" -> "TRACE";
+      case "FATAL", "fatal", "Fatal" -> "FATAL";
+      default -> null;
+    };
   }
 
   static boolean present(String value) {

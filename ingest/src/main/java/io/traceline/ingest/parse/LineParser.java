@@ -24,7 +24,15 @@ public final class LineParser {
   /** Attribute holding a Lambda record's own {@code service} field (Powertools). */
   public static final String APP_SERVICE = "appService";
 
-  /** A parser; it holds no state. */
+  /**
+   * The source of the previous {@link #parse(String, String, CloudWatchEvent, long)} call: the
+   * events of one message share their group and stream, so it is classified once, not per event. A
+   * cache only: racy on purpose (no lock, no volatile), which is safe because a {@link LogSource}
+   * is immutable (final fields), and a stale or missed entry is just recomputed.
+   */
+  private LogSource lastSource;
+
+  /** A parser; it holds no state (but a cache of the last log source). */
   public LineParser() {}
 
   /**
@@ -38,7 +46,17 @@ public final class LineParser {
    * @throws IllegalArgumentException when {@code event.id()} is blank
    */
   public LogEvent parse(String logGroup, String logStream, CloudWatchEvent event, long ingestedAt) {
-    return parse(LogSource.of(logGroup, logStream), event, ingestedAt);
+    return parse(source(logGroup, logStream), event, ingestedAt);
+  }
+
+  private LogSource source(String logGroup, String logStream) {
+    LogSource last = lastSource;
+    if (last != null && last.logGroup().equals(logGroup) && last.logStream().equals(logStream)) {
+      return last;
+    }
+    LogSource source = LogSource.of(logGroup, logStream);
+    lastSource = source;
+    return source;
   }
 
   /**
