@@ -157,11 +157,11 @@ public final class Backfill {
         reports.add(new GroupReport(group, 0, 0, 0, 0, 0, p.nextToken() != null, p.complete()));
         continue;
       }
-      GroupRun run = new GroupRun(group, state.of(group).nextToken() != null);
+      GroupRun run = new GroupRun(group, state.of(group).nextToken() != null, state);
       if (state.of(group).complete()) {
         progress.accept(group + ": complete in the state file, skipped");
       } else {
-        failure = readGroup(request, run, state, progress);
+        failure = readGroup(request, run, progress);
       }
       state = run.state;
       reports.add(run.report(state.of(group).complete()));
@@ -189,11 +189,9 @@ public final class Backfill {
   }
 
   /** Reads one group page by page; returns why it stopped early, or null. */
-  private String readGroup(
-      Request request, GroupRun run, BackfillState state, Consumer<String> progress)
+  private String readGroup(Request request, GroupRun run, Consumer<String> progress)
       throws InterruptedException {
-    run.state = state;
-    String token = state.of(run.group).nextToken();
+    String token = run.state.of(run.group).nextToken();
     while (true) {
       FilterLogEventsRequest filter =
           FilterLogEventsRequest.builder()
@@ -305,9 +303,10 @@ public final class Backfill {
     long unkeyed;
     long deadLetters;
 
-    GroupRun(String group, boolean resumed) {
+    GroupRun(String group, boolean resumed, BackfillState state) {
       this.group = group;
       this.resumed = resumed;
+      this.state = state;
     }
 
     void add(long events, long keyed, long unkeyed, long deadLetters) {
