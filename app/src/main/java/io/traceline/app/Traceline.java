@@ -1,5 +1,7 @@
 package io.traceline.app;
 
+import io.traceline.app.cloudwatch.BackfillCommand;
+import io.traceline.app.cloudwatch.SubscribeCommand;
 import io.traceline.app.demo.DemoCommand;
 import io.traceline.app.replay.ReplayCommand;
 import picocli.CommandLine;
@@ -17,6 +19,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ReplayCommand.class,
+      SubscribeCommand.class,
+      BackfillCommand.class,
       io.traceline.app.bench.BenchCommand.class,
       CommandLine.HelpCommand.class
     })

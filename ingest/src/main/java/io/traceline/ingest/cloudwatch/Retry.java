@@ -17,10 +17,11 @@ import software.amazon.awssdk.core.exception.SdkException;
  *
  * <p>Retriable: throttling ({@code ThrottlingException}, {@code LimitExceededException}, which
  * CloudWatch Logs also returns for "rate exceeded"), {@code ServiceUnavailableException}, HTTP 429
- * and 5xx, and client-side I/O failures (connection reset, timeout). Fatal: every other service
- * error ({@code AccessDeniedException}, {@code ResourceNotFoundException}, {@code
- * InvalidParameterException}, ...). The SDK's own retries are switched off ({@link
- * CloudWatchLogsClients}) so that this is the one place that decides.
+ * and 5xx, and client-side I/O failures (connection reset, timeout). Fatal: client-side failures
+ * that are not I/O (no credentials, no region), and every other service error ({@code
+ * AccessDeniedException}, {@code ResourceNotFoundException}, {@code InvalidParameterException},
+ * ...). The SDK's own retries are switched off ({@link CloudWatchLogsClients}) so that this is the
+ * one place that decides.
  *
  * <p>Immutable and thread-safe when its {@link Sleeper} and random generator are.
  */
@@ -128,10 +129,19 @@ public final class Retry {
           service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
       return classify(code == null ? "" : code, service.statusCode());
     }
-    if (e instanceof SdkClientException) {
+    if (e instanceof SdkClientException && causedByIo(e)) {
       return classify(null, 0);
     }
-    return Verdict.FATAL;
+    return Verdict.FATAL; // e.g. no credentials, no region: retrying cannot help
+  }
+
+  private static boolean causedByIo(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.IOException || t.getClass().getSimpleName().contains("Timeout")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -47,8 +47,13 @@ class RetryTest {
   void classifiesSdkExceptions() {
     assertThat(Retry.classify(service("ThrottlingException"))).isEqualTo(Retry.Verdict.RETRY);
     assertThat(Retry.classify(service("AccessDeniedException"))).isEqualTo(Retry.Verdict.FATAL);
-    assertThat(Retry.classify(SdkClientException.create("Connection reset")))
+    assertThat(
+            Retry.classify(
+                SdkClientException.create(
+                    "Unable to execute HTTP request", new java.net.SocketException("reset"))))
         .isEqualTo(Retry.Verdict.RETRY);
+    assertThat(Retry.classify(SdkClientException.create("Unable to load credentials")))
+        .isEqualTo(Retry.Verdict.FATAL);
   }
 
   @ParameterizedTest(name = "retry {0}, unit {1} -> {2} ms")
