@@ -1,5 +1,7 @@
 package io.traceline.app;
 
+import io.traceline.app.cloudwatch.BackfillCommand;
+import io.traceline.app.cloudwatch.SubscribeCommand;
 import io.traceline.app.correlate.CorrelateCommand;
 import io.traceline.app.demo.DemoCommand;
 import io.traceline.app.replay.ReplayCommand;
@@ -19,6 +21,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ReplayCommand.class,
       CorrelateCommand.class,
+      SubscribeCommand.class,
+      BackfillCommand.class,
       io.traceline.app.bench.BenchCommand.class,
       CommandLine.HelpCommand.class
     })
