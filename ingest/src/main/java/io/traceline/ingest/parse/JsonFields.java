@@ -20,83 +20,26 @@ import java.util.Map;
  * <p>It answers what {@code readTree} would for those members: the same JSON is accepted or
  * rejected (the whole text is still tokenised, nothing after the root object is read), a duplicate
  * name keeps its last value, and numbers become the {@code JsonNode} numbers the tree would hold
- * (so their text form and conversions are the tree's). Plain valid JSON is read by {@link
- * JsonScanner}; whatever it is not sure of (invalid JSON included) by Jackson's streaming parser.
- * Immutable and thread-safe once built; a read {@link Obj} is not shared.
+ * (so their text form and conversions are the tree's). Immutable and thread-safe once built; a read
+ * {@link Obj} is not shared.
  */
 final class JsonFields {
 
   /** Slot value of a JSON {@code null}. */
-  static final Object NULL = new Object();
+  private static final Object NULL = new Object();
 
   /** Slot value of an array (kept only as "present, not a scalar, not an object"). */
-  static final Object ARRAY = new Object();
+  private static final Object ARRAY = new Object();
 
   private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final Map<String, Integer> index = new HashMap<>();
 
-  /** The kept names again, in an open-addressing table (by {@code String.hashCode}) of slots. */
-  private final String[] tableNames;
-
-  private final int[] tableSlots;
-
-  private final int[] tableHashes;
-
   JsonFields(List<String> names) {
     for (String name : names) {
       index.putIfAbsent(name, index.size());
     }
-    int size = Integer.highestOneBit(Math.max(4, index.size()) * 8); // load factor <= 1/4
-    tableNames = new String[size];
-    tableSlots = new int[size];
-    tableHashes = new int[size];
-    index.forEach(
-        (name, id) -> {
-          int i = bucket(name.hashCode());
-          while (tableNames[i] != null) {
-            i = (i + 1) & (size - 1);
-          }
-          tableNames[i] = name;
-          tableSlots[i] = id;
-          tableHashes[i] = name.hashCode();
-        });
-  }
-
-  private int bucket(int hash) {
-    return (hash ^ (hash >>> 16)) & (tableNames.length - 1);
-  }
-
-  /** The slot of {@code name}, or -1 when it is not kept. */
-  int slot(String name) {
-    return slot(name, 0, name.length(), name.hashCode());
-  }
-
-  /**
-   * The slot of the name in {@code text} at {@code [start, start + length)}, whose {@code
-   * String.hashCode} is {@code hash}; -1 when it is not kept. No string is made.
-   */
-  int slot(String text, int start, int length, int hash) {
-    for (int i = bucket(hash); ; i = (i + 1) & (tableNames.length - 1)) {
-      String name = tableNames[i];
-      if (name == null) {
-        return -1;
-      }
-      if (tableHashes[i] == hash
-          && name.length() == length
-          && text.regionMatches(start, name, 0, length)) {
-        return tableSlots[i];
-      }
-    }
-  }
-
-  Object[] newSlots() {
-    return new Object[index.size()];
-  }
-
-  Obj obj(Object[] values) {
-    return new Obj(values);
   }
 
   /** The slot of {@code name}; fails for a name the reader was not built with. */
@@ -123,12 +66,6 @@ final class JsonFields {
 
   /** The object in {@code text}, or null when it is not a JSON object (or not valid JSON). */
   Obj read(String text) {
-    Obj fast = JsonScanner.read(this, text);
-    return fast != null ? fast : readWithJackson(text);
-  }
-
-  /** {@link #read} by Jackson's streaming parser: for what {@link JsonScanner} is not sure of. */
-  Obj readWithJackson(String text) {
     try (JsonParser p = FACTORY.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
@@ -143,9 +80,9 @@ final class JsonFields {
     Object[] values = new Object[index.size()];
     JsonToken t;
     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-      int id = slot(p.currentName());
+      Integer id = index.get(p.currentName());
       JsonToken v = p.nextToken();
-      if (id < 0) {
+      if (id == null) {
         skip(p, v);
       } else {
         values[id] = value(p, v);

@@ -320,12 +320,8 @@ final class JsonLineParser {
       } else {
         TextScan.scanPlain(inner, f);
       }
-      if (f.service == null) { // both are pure: computed only when they can still count
-        f.service(ServiceNames.taskDefinitionFamily(node.text(K_ECS_TASK_DEFINITION)));
-      }
-      if (f.service == null) {
-        f.service(ServiceNames.containerService(node.text(K_CONTAINER_NAME)));
-      }
+      f.service(ServiceNames.taskDefinitionFamily(node.text(K_ECS_TASK_DEFINITION)));
+      f.service(ServiceNames.containerService(node.text(K_CONTAINER_NAME)));
       if ("stderr".equals(node.text(K_SOURCE))) {
         f.attribute("stream", "stderr");
       }
