@@ -2,53 +2,42 @@ package io.traceline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /** The executable's contract: --help everywhere, exit codes 0 / 1 / 2. */
 @Timeout(30)
 class TracelineTest {
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cl = Traceline.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
-  }
+  private final TracelineRun cli = new TracelineRun();
 
   @ParameterizedTest
   @ValueSource(strings = {"", "demo", "replay"})
   void everyCommandHasHelp(String command) {
-    int code = command.isEmpty() ? run("--help") : run(command, "--help");
+    int code = command.isEmpty() ? cli.run("--help") : cli.run(command, "--help");
     assertThat(code).isZero();
-    assertThat(out.toString()).contains("Usage: traceline");
+    assertThat(cli.out()).contains("Usage: traceline");
   }
 
   @Test
   void noCommandIsAUsageError() {
-    assertThat(run()).isEqualTo(2);
-    assertThat(err.toString()).contains("a command is required");
+    assertThat(cli.run()).isEqualTo(2);
+    assertThat(cli.err()).contains("a command is required");
   }
 
   @Test
   void anUnknownCommandOrOptionIsAUsageError() {
-    assertThat(run("correlate-everything")).isEqualTo(2);
-    assertThat(run("demo", "--no-such-option")).isEqualTo(2);
+    assertThat(cli.run("correlate-everything")).isEqualTo(2);
+    assertThat(cli.run("demo", "--no-such-option")).isEqualTo(2);
   }
 
   @Test
   void badDemoOptionsAreAllListedInOneMessage() {
-    int code = run("demo", "--rate", "0", "--gap", "10ms", "--width", "5", "--duration", "0s");
+    int code = cli.run("demo", "--rate", "0", "--gap", "10ms", "--width", "5", "--duration", "0s");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString())
+    assertThat(cli.err())
         .contains("--rate must be in (0, 1000]")
         .contains("--gap must be between")
         .contains("--width must be between")
@@ -57,13 +46,13 @@ class TracelineTest {
 
   @Test
   void anUnreadableDurationIsAUsageError() {
-    assertThat(run("demo", "--duration", "soon")).isEqualTo(2);
-    assertThat(err.toString()).contains("is not a duration");
+    assertThat(cli.run("demo", "--duration", "soon")).isEqualTo(2);
+    assertThat(cli.err()).contains("is not a duration");
   }
 
   @Test
   void versionIsPrinted() {
-    assertThat(run("--version")).isZero();
-    assertThat(out.toString()).startsWith("traceline ");
+    assertThat(cli.run("--version")).isZero();
+    assertThat(cli.out()).startsWith("traceline ");
   }
 }

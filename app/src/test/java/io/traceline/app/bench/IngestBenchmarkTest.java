@@ -2,16 +2,13 @@ package io.traceline.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.traceline.app.Traceline;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.traceline.app.TracelineRun;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /**
  * The command's contract: it runs, reports the machine, the mix and every stage with positive
@@ -25,15 +22,7 @@ class IngestBenchmarkTest {
   private static final Pattern ITERATION =
       Pattern.compile("(?m)^  iteration 1 .*?([\\d,]+) events .*?([\\d,]+) events/s");
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cl = Traceline.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
-  }
+  private final TracelineRun cli = new TracelineRun();
 
   private static long number(String digits) {
     return Long.parseLong(digits.replace(",", ""));
@@ -51,7 +40,7 @@ class IngestBenchmarkTest {
   @Test
   void reportsTheMachineTheMixAndEveryStage() {
     int code =
-        run(
+        cli.run(
             "bench",
             "ingest",
             "--warmup",
@@ -65,8 +54,8 @@ class IngestBenchmarkTest {
             "--requests-per-second",
             "50");
 
-    String report = out.toString();
-    assertThat(code).as(err.toString()).isZero();
+    String report = cli.out();
+    assertThat(code).as(cli.err()).isZero();
     assertThat(report)
         .contains("available processors; 1 thread measured")
         .contains("  jvm ")
@@ -97,7 +86,7 @@ class IngestBenchmarkTest {
   @Test
   void theDecodeOnlyStageCanBeSkipped() {
     int code =
-        run(
+        cli.run(
             "bench",
             "ingest",
             "--warmup=0s",
@@ -106,15 +95,15 @@ class IngestBenchmarkTest {
             "--seconds-of-traffic=2",
             "--no-decode-only");
 
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("[2] parse").doesNotContain("[3]");
-    assertThat(all(MEAN, 1, out.toString())).hasSize(2);
+    assertThat(code).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("[2] parse").doesNotContain("[3]");
+    assertThat(all(MEAN, 1, cli.out())).hasSize(2);
   }
 
   @Test
   void badOptionsAreAllListedInOneMessage() {
     int code =
-        run(
+        cli.run(
             "bench",
             "ingest",
             "--warmup",
@@ -131,7 +120,7 @@ class IngestBenchmarkTest {
             "-5");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString())
+    assertThat(cli.err())
         .contains("invalid bench ingest options")
         .contains("--warmup must be between 0s and 10m")
         .contains("--duration must be positive")
@@ -139,13 +128,13 @@ class IngestBenchmarkTest {
         .contains("--requests-per-second must be in (0, 10000]")
         .contains("--seconds-of-traffic must be between 1 and 3600")
         .contains("--target must be positive");
-    assertThat(out.toString()).isEmpty();
+    assertThat(cli.out()).isEmpty();
   }
 
   @Test
   void tooMuchTrafficToHoldInMemoryIsAUsageError() {
     assertThat(
-            run(
+            cli.run(
                 "bench",
                 "ingest",
                 "--requests-per-second",
@@ -153,15 +142,15 @@ class IngestBenchmarkTest {
                 "--seconds-of-traffic",
                 "3600"))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("must be at most 200,000 requests");
+    assertThat(cli.err()).contains("must be at most 200,000 requests");
   }
 
   @Test
   void benchWithoutABenchmarkIsAUsageErrorAndBothHaveHelp() {
-    assertThat(run("bench")).isEqualTo(2);
-    assertThat(err.toString()).contains("a benchmark is required");
-    assertThat(run("bench", "--help")).isZero();
-    assertThat(run("bench", "ingest", "--help")).isZero();
-    assertThat(out.toString()).contains("Usage: traceline bench ingest").contains("--warmup");
+    assertThat(cli.run("bench")).isEqualTo(2);
+    assertThat(cli.err()).contains("a benchmark is required");
+    assertThat(cli.run("bench", "--help")).isZero();
+    assertThat(cli.run("bench", "ingest", "--help")).isZero();
+    assertThat(cli.out()).contains("Usage: traceline bench ingest").contains("--warmup");
   }
 }

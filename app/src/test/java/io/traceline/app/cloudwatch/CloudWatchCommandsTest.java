@@ -2,43 +2,32 @@ package io.traceline.app.cloudwatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.traceline.app.Traceline;
+import io.traceline.app.TracelineRun;
 import io.traceline.ingest.cloudwatch.Backfill;
 import io.traceline.ingest.cloudwatch.Subscriber;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /** Options, validation (every problem listed, exit 2) and printing of subscribe and backfill. */
 @Timeout(30)
 class CloudWatchCommandsTest {
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cl = Traceline.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
-  }
+  private final TracelineRun cli = new TracelineRun();
 
   @ParameterizedTest
   @ValueSource(strings = {"subscribe", "backfill"})
   void haveHelp(String command) {
-    assertThat(run(command, "--help")).isZero();
-    assertThat(out.toString()).contains("Usage: traceline " + command);
+    assertThat(cli.run(command, "--help")).isZero();
+    assertThat(cli.out()).contains("Usage: traceline " + command);
   }
 
   @Test
   void badSubscribeOptionsAreAllListed() {
     int code =
-        run(
+        cli.run(
             "subscribe",
             "--log-group-prefix",
             "bad prefix!",
@@ -53,7 +42,7 @@ class CloudWatchCommandsTest {
             "--endpoint",
             "ftp://x");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString())
+    assertThat(cli.err())
         .contains("invalid subscribe options")
         .contains("--log-group-prefix must be")
         .contains("--role-arn is required for a kinesis destination")
@@ -67,7 +56,7 @@ class CloudWatchCommandsTest {
   void aLambdaDestinationNeedsNoRole() {
     // valid options; the call then fails (nothing listens on port 9), which is exit 1, not 2
     int code =
-        run(
+        cli.run(
             "subscribe",
             "--log-group-prefix",
             "/aws/lambda/",
@@ -78,14 +67,14 @@ class CloudWatchCommandsTest {
             "--endpoint",
             "http://127.0.0.1:9",
             "--dry-run");
-    assertThat(err.toString()).doesNotContain("invalid subscribe options");
+    assertThat(cli.err()).doesNotContain("invalid subscribe options");
     assertThat(code).isIn(1);
   }
 
   @Test
   void badBackfillOptionsAreAllListed() {
     int code =
-        run(
+        cli.run(
             "backfill",
             "--log-group",
             "/aws/lambda/a",
@@ -97,7 +86,7 @@ class CloudWatchCommandsTest {
             "localhost,broker:99999",
             "--restart");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString())
+    assertThat(cli.err())
         .contains("invalid backfill options")
         .contains("--end 2025-11-14T08:00:00Z must be after --start 2025-11-14T09:00:00Z")
         .contains("'localhost' is not HOST:PORT")
@@ -108,7 +97,7 @@ class CloudWatchCommandsTest {
   @Test
   void anUnreadableTimeIsAUsageError() {
     assertThat(
-            run(
+            cli.run(
                 "backfill",
                 "--log-group",
                 "/a",
@@ -119,7 +108,7 @@ class CloudWatchCommandsTest {
                 "--bootstrap-servers",
                 "localhost:9092"))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("'yesterday' is not a time");
+    assertThat(cli.err()).contains("'yesterday' is not a time");
   }
 
   @Test

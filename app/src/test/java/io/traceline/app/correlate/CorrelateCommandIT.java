@@ -2,6 +2,7 @@ package io.traceline.app.correlate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.traceline.app.TracelineRun;
 import io.traceline.embedded.EmbeddedKafka;
 import io.traceline.embedded.junit.EmbeddedKafkaExtension;
 import io.traceline.model.EventKind;
@@ -103,11 +104,9 @@ class CorrelateCommandIT {
 
   @Test
   void badOptionsAreAllListedWithExitCodeTwo() {
-    java.io.StringWriter err = new java.io.StringWriter();
-    CommandLine cl = io.traceline.app.Traceline.commandLine();
-    cl.setErr(new java.io.PrintWriter(err, true));
+    TracelineRun cli = new TracelineRun();
     int code =
-        cl.execute(
+        cli.run(
             "correlate",
             "--bootstrap-servers",
             " ",
@@ -116,7 +115,7 @@ class CorrelateCommandIT {
             "--gap",
             "0s");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString())
+    assertThat(cli.err())
         .contains("--bootstrap-servers")
         .contains("--processing-guarantee")
         .contains("inactivityGap");

@@ -6,14 +6,12 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
-import io.traceline.app.Traceline;
+import io.traceline.app.TracelineRun;
 import io.traceline.model.EventKind;
 import io.traceline.model.FlagType;
 import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
 import io.traceline.model.Timeline;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +20,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The acceptance test of replay: the reference payloads (cw-subscription-samples.json) written as
@@ -35,19 +32,17 @@ class ReplayCommandTest {
   private static final String JOINED_TRACE = "6916f2828c41d2a7e5b03f19a6d4c2e1";
 
   @TempDir Path dir;
-  private final StringWriter err = new StringWriter();
+  private final TracelineRun cli = new TracelineRun();
 
   private static Path fixture(String name) throws URISyntaxException {
     return Path.of(ReplayCommandTest.class.getResource("/replay/" + name).toURI());
   }
 
   private int replay(String... args) {
-    CommandLine cl = Traceline.commandLine();
-    cl.setErr(new PrintWriter(err, true));
     String[] full = new String[args.length + 1];
     full[0] = "replay";
     System.arraycopy(args, 0, full, 1, args.length);
-    return cl.execute(full);
+    return cli.run(full);
   }
 
   private static List<Timeline> read(Path output) throws Exception {
@@ -104,7 +99,7 @@ class ReplayCommandTest {
         .containsExactly(java.time.Instant.parse("2025-11-14T09:12:38.977Z").toEpochMilli());
 
     // The CONTROL_MESSAGE is skipped and counted.
-    assertThat(err.toString()).contains("3 records, 1 control messages skipped, 0 bad");
+    assertThat(cli.err()).contains("3 records, 1 control messages skipped, 0 bad");
   }
 
   @Test
@@ -171,7 +166,7 @@ class ReplayCommandTest {
             out.toString());
     assertThat(code).isZero();
     assertThat(read(out)).hasSize(3);
-    assertThat(err.toString()).contains("bad records by reason");
+    assertThat(cli.err()).contains("bad records by reason");
   }
 
   @Test
@@ -184,10 +179,7 @@ class ReplayCommandTest {
             "-o",
             dir.toString());
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString())
-        .contains("nope.json")
-        .contains("nope2.json")
-        .contains("is a directory");
+    assertThat(cli.err()).contains("nope.json").contains("nope2.json").contains("is a directory");
   }
 
   @Test
