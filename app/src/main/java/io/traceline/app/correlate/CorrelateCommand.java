@@ -3,6 +3,7 @@ package io.traceline.app.correlate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.traceline.app.UsageException;
 import io.traceline.app.cli.DurationConverter;
+import io.traceline.app.cli.SignalStop;
 import io.traceline.correlator.CorrelatorSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -77,16 +76,15 @@ public final class CorrelateCommand implements Callable<Integer> {
       description = "A raw Kafka Streams / client property (security, tuning); repeatable.")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
-  private final CountDownLatch stop = new CountDownLatch(1);
+  private final SignalStop signal =
+      new SignalStop("traceline-correlate-shutdown", CLOSE_TIMEOUT.plusSeconds(10));
 
   @Override
   public Integer call() throws Exception {
     CorrelatorSettings settings = validate();
     Map<String, Object> overrides = new LinkedHashMap<>(kafkaProperties);
     overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
-    CountDownLatch closed = new CountDownLatch(1);
-    Thread hook = new Thread(new StopOnSignal(stop, closed), "traceline-correlate-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    signal.install();
     CorrelatorService service =
         new CorrelatorService(
             bootstrapServers,
@@ -98,7 +96,7 @@ public final class CorrelateCommand implements Callable<Integer> {
     try {
       service.start();
       LOG.info("correlating {} as {} (state in {})", bootstrapServers, applicationId, stateDir);
-      while (!stop.await(1, TimeUnit.SECONDS)) {
+      while (!signal.await(Duration.ofSeconds(1))) {
         if (service.failure() != null || service.state() == KafkaStreams.State.ERROR) {
           LOG.error("the correlator stopped on its own", service.failure());
           return 1;
@@ -108,18 +106,13 @@ public final class CorrelateCommand implements Callable<Integer> {
       return 0;
     } finally {
       service.close(CLOSE_TIMEOUT);
-      closed.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the signal's hook is running and waits for `closed`
-      }
+      signal.close();
     }
   }
 
   /** Asks a running command to stop as SIGTERM would (for tests and embedding). */
   void requestStop() {
-    stop.countDown();
+    signal.request();
   }
 
   private CorrelatorSettings validate() {
@@ -148,26 +141,5 @@ public final class CorrelateCommand implements Callable<Integer> {
     }
     processingGuarantee = guarantee;
     return settings;
-  }
-
-  /** On SIGTERM/SIGINT: asks the loop to stop, then waits for the clean shutdown to finish. */
-  private static final class StopOnSignal implements Runnable {
-    private final CountDownLatch stop;
-    private final CountDownLatch closed;
-
-    StopOnSignal(CountDownLatch stop, CountDownLatch closed) {
-      this.stop = stop;
-      this.closed = closed;
-    }
-
-    @Override
-    public void run() {
-      stop.countDown();
-      try {
-        closed.await(CLOSE_TIMEOUT.plusSeconds(10).toSeconds(), TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 }

@@ -3,14 +3,12 @@ package io.traceline.app.demo;
 import io.traceline.app.UsageException;
 import io.traceline.app.cli.DurationConverter;
 import io.traceline.app.cli.KafkaLogging;
+import io.traceline.app.cli.SignalStop;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -77,10 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     validate();
     KafkaLogging.errorsOnly(); // the broker runs inside this process
-    AtomicBoolean running = new AtomicBoolean(true);
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(new StopOnSignal(running, finished), "traceline-demo-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    SignalStop signal = new SignalStop("traceline-demo-shutdown", Duration.ofSeconds(60)).install();
     DemoPipeline pipeline = null;
     try {
       // Not try-with-resources: the pipeline prints to stdout but does not own it.
@@ -90,7 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
               System.out);
       long stopAt =
           duration == null ? Long.MAX_VALUE : System.currentTimeMillis() + duration.toMillis();
-      while (running.get() && System.currentTimeMillis() < stopAt) {
+      while (!signal.requested() && System.currentTimeMillis() < stopAt) {
         pipeline.step(System.currentTimeMillis());
       }
       pipeline.finish();
@@ -98,8 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (pipeline != null) {
         pipeline.close();
       }
-      finished.countDown();
-      removeHook(hook);
+      signal.close();
     }
     return 0;
   }
@@ -120,35 +114,6 @@ public final class DemoCommand implements Callable<Integer> {
     }
     if (!problems.isEmpty()) {
       throw UsageException.of("invalid demo options", problems);
-    }
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException alreadyShuttingDown) {
-      // The JVM is exiting because of a signal: the hook is running and waits for us.
-    }
-  }
-
-  /** On SIGINT/SIGTERM: asks the loop to stop, then waits for the clean shutdown to finish. */
-  private static final class StopOnSignal implements Runnable {
-    private final AtomicBoolean running;
-    private final CountDownLatch finished;
-
-    StopOnSignal(AtomicBoolean running, CountDownLatch finished) {
-      this.running = running;
-      this.finished = finished;
-    }
-
-    @Override
-    public void run() {
-      running.set(false);
-      try {
-        finished.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 }

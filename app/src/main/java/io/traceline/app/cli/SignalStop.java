@@ -1,0 +1,82 @@
+package io.traceline.app.cli;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns SIGINT/SIGTERM into a stop request that a command's loop polls, and keeps the JVM alive
+ * until the command has shut down cleanly (or a deadline passed). {@link #install()} registers the
+ * shutdown hook; {@link #close()} says the clean shutdown is done and removes it. Thread-safe.
+ */
+public final class SignalStop implements AutoCloseable {
+
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private final Thread hook;
+
+  /**
+   * @param threadName name of the shutdown hook's thread
+   * @param cleanupDeadline how long a signal waits for the clean shutdown before the JVM exits
+   */
+  public SignalStop(String threadName, Duration cleanupDeadline) {
+    this.hook = new Thread(new OnSignal(stop, finished, cleanupDeadline), threadName);
+  }
+
+  /** Registers the shutdown hook; returns this. */
+  public SignalStop install() {
+    Runtime.getRuntime().addShutdownHook(hook);
+    return this;
+  }
+
+  /** Asks the command to stop, as a signal would (for tests and embedding). */
+  public void request() {
+    stop.countDown();
+  }
+
+  /** Whether a stop was requested. */
+  public boolean requested() {
+    return stop.getCount() == 0;
+  }
+
+  /** Waits at most {@code timeout} for a stop request; true when one came. */
+  public boolean await(Duration timeout) throws InterruptedException {
+    return stop.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The clean shutdown is done: releases a waiting signal and removes the hook. */
+  @Override
+  public void close() {
+    finished.countDown();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is exiting because of a signal: the hook is running and was just released
+    } catch (IllegalArgumentException neverInstalled) {
+      // install() was not called: nothing to remove
+    }
+  }
+
+  /** On SIGINT/SIGTERM: requests the stop, then waits for the clean shutdown to finish. */
+  private static final class OnSignal implements Runnable {
+    private final CountDownLatch stop;
+    private final CountDownLatch finished;
+    private final Duration deadline;
+
+    OnSignal(CountDownLatch stop, CountDownLatch finished, Duration deadline) {
+      this.stop = stop;
+      this.finished = finished;
+      this.deadline = deadline;
+    }
+
+    @Override
+    public void run() {
+      stop.countDown();
+      try {
+        finished.await(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
