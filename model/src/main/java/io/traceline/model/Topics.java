@@ -18,6 +18,12 @@ public final class Topics {
   /** Flagged timelines only, in a slim form for alerting consumers. */
   public static final String ALERTS = "traceline.alerts";
 
+  /**
+   * Compacted: key {@code stream/shardId}, value the shard's last ingested Kinesis sequence number
+   * (or its end). Written by ingest in the same transaction as the events of those records.
+   */
+  public static final String INGEST_CHECKPOINTS = "traceline.ingest.checkpoints";
+
   /** Caller to callee aggregates per minute. */
   public static final String SERVICE_EDGES = "traceline.service-edges";
 
