@@ -1,7 +1,7 @@
 package io.traceline.app.cloudwatch;
 
 import io.traceline.app.UsageException;
-import io.traceline.ingest.cloudwatch.CloudWatchLogsClients;
+import io.traceline.ingest.aws.AwsClients;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -47,7 +47,7 @@ final class AwsOptions {
   /** The client (credentials from the SDK's default chain); the caller closes it. */
   CloudWatchLogsClient client() {
     try {
-      return CloudWatchLogsClients.create(
+      return AwsClients.cloudWatchLogs(
           region, endpoint == null ? null : URI.create(endpoint), null);
     } catch (SdkClientException e) {
       throw new UsageException(

@@ -5,7 +5,7 @@ import io.traceline.app.UsageException;
 import io.traceline.app.cli.InstantConverter;
 import io.traceline.ingest.RecordProcessor;
 import io.traceline.ingest.cloudwatch.Backfill;
-import io.traceline.ingest.cloudwatch.Retry;
+import io.traceline.ingest.aws.Retry;
 import io.traceline.ingest.publish.EventPublisher;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package io.traceline.app.cloudwatch;
 
 import io.traceline.app.UsageException;
-import io.traceline.ingest.cloudwatch.Retry;
+import io.traceline.ingest.aws.Retry;
 import io.traceline.ingest.cloudwatch.Subscriber;
 import io.traceline.ingest.cloudwatch.Subscriber.Action;
 import java.io.PrintWriter;

@@ -3,6 +3,7 @@ package io.traceline.ingest.cloudwatch;
 import io.traceline.ingest.Outcome;
 import io.traceline.ingest.RecordProcessor;
 import io.traceline.ingest.Source;
+import io.traceline.ingest.aws.Retry;
 import io.traceline.ingest.decode.SubscriptionMessage;
 import io.traceline.ingest.decode.SubscriptionMessage.CloudWatchEvent;
 import io.traceline.ingest.publish.EventPublisher;

@@ -1,5 +1,6 @@
 package io.traceline.ingest.cloudwatch;
 
+import io.traceline.ingest.aws.Retry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -83,8 +84,10 @@ public final class EventPublisher implements AutoCloseable {
 
   private final Producer<byte[], byte[]> producer;
   private final KafkaClientMetrics clientMetrics;
-  private final Map<String, TopicCounters> counters = new HashMap<>();
+  private final MeterRegistry registry;
+  private final Map<String, TopicCounters> counters = new ConcurrentHashMap<>();
   private final AtomicLong failedTotal = new AtomicLong();
+  private final AtomicInteger failedInTransaction = new AtomicInteger();
 
   /**
    * Creates a publisher and its producer.
@@ -100,8 +103,9 @@ public final class EventPublisher implements AutoCloseable {
   /** Wraps a producer (tests: MockProducer); takes ownership of it. */
   EventPublisher(Producer<byte[], byte[]> producer, MeterRegistry registry) {
     this.producer = Objects.requireNonNull(producer, "producer");
-    Objects.requireNonNull(registry, "registry");
-    for (String topic : List.of(Topics.EVENTS, Topics.UNKEYED, Topics.DLQ)) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    for (String topic :
+        List.of(Topics.EVENTS, Topics.UNKEYED, Topics.DLQ, Topics.INGEST_CHECKPOINTS)) {
       counters.put(topic, new TopicCounters(registry, topic));
     }
     this.clientMetrics = new KafkaClientMetrics(producer);
@@ -208,7 +212,8 @@ public final class EventPublisher implements AutoCloseable {
   }
 
   private void send(ProducerRecord<byte[], byte[]> record, Publication publication) {
-    TopicCounters topic = counters.get(record.topic());
+    TopicCounters topic =
+        counters.computeIfAbsent(record.topic(), name -> new TopicCounters(registry, name));
     CountingCallback callback = new CountingCallback(topic, publication);
     try {
       var unused = producer.send(record, callback); // the callback counts
@@ -217,6 +222,64 @@ public final class EventPublisher implements AutoCloseable {
       // publication reports it so the input is not checkpointed
       callback.onCompletion(null, e);
     }
+  }
+
+  /**
+   * Prepares transactional publishing ({@link #beginTransaction}): the producer must have been
+   * created with a {@code transactional.id}. Fences any earlier producer with the same id and
+   * aborts its open transaction, so its uncommitted sends never become visible.
+   *
+   * @throws KafkaException when the cluster cannot be reached in time ({@code max.block.ms}) or the
+   *     id is fenced or not authorised
+   */
+  public void initTransactions() {
+    producer.initTransactions();
+  }
+
+  /**
+   * Starts a transaction (transactional publishers only): what {@link #publish} and {@link
+   * #publishRecord} send until {@link #commitTransaction} becomes visible to read_committed
+   * consumers all at once, or not at all. One transaction at a time, from one thread.
+   */
+  public void beginTransaction() {
+    producer.beginTransaction();
+    failedInTransaction.set(0);
+  }
+
+  /**
+   * Sends a record to any topic (e.g. a checkpoint) as part of the current transaction or, without
+   * one, on its own; a failure is counted like every other send.
+   */
+  public void publishRecord(ProducerRecord<byte[], byte[]> record) {
+    send(record, null);
+  }
+
+  /**
+   * Commits the current transaction, flushing its sends first; blocks until Kafka acknowledged.
+   *
+   * <p>On failure nothing of the transaction becomes visible: call {@link #abortTransaction}; if
+   * that fails too, close this publisher and create a new one, whose {@link #initTransactions}
+   * aborts what is left. A {@link org.apache.kafka.common.errors.ProducerFencedException} (also as
+   * a cause) means another producer with the same transactional id took over: stop.
+   *
+   * @throws KafkaException when a send of the transaction or the commit failed
+   */
+  public void commitTransaction() {
+    int failed = failedInTransaction.get();
+    if (failed > 0) { // never commit a transaction that misses a send
+      throw new KafkaException(failed + " sends of the transaction failed");
+    }
+    producer.commitTransaction(); // flushes; throws when a send of this transaction failed
+  }
+
+  /**
+   * Aborts the current transaction: none of its sends will ever be visible to read_committed
+   * consumers.
+   *
+   * @throws KafkaException when Kafka cannot be reached or the producer was fenced
+   */
+  public void abortTransaction() {
+    producer.abortTransaction();
   }
 
   /** Sends everything buffered now and waits for it (all callers' sends). */
@@ -277,6 +340,7 @@ public final class EventPublisher implements AutoCloseable {
 
   private void onFailure(TopicCounters topic, Exception e) {
     topic.failed.increment();
+    failedInTransaction.incrementAndGet();
     if (failedTotal.getAndIncrement() == 0) {
       LOG.warn("publishing to {} failed: {}", topic.topic, e.toString());
     } else {
@@ -330,7 +394,9 @@ public final class EventPublisher implements AutoCloseable {
       } else {
         onFailure(topic, e);
       }
-      publication.completed(e == null);
+      if (publication != null) {
+        publication.completed(e == null);
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.traceline.embedded.EmbeddedKafka;
 import io.traceline.embedded.junit.EmbeddedKafkaExtension;
 import io.traceline.ingest.RecordProcessor;
+import io.traceline.ingest.aws.Retry;
 import io.traceline.ingest.publish.EventPublisher;
 import io.traceline.model.Json;
 import io.traceline.model.LogEvent;

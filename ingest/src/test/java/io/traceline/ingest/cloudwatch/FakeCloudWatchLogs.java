@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.traceline.ingest.aws.AwsClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -93,7 +94,7 @@ final class FakeCloudWatchLogs implements AutoCloseable {
 
   /** The real SDK client pointed at this server, as the app builds it. */
   CloudWatchLogsClient client() {
-    return CloudWatchLogsClients.create(
+    return AwsClients.cloudWatchLogs(
         "us-east-1",
         endpoint(),
         StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "not-a-secret")));

@@ -2,6 +2,7 @@ package io.traceline.ingest.cloudwatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.traceline.ingest.aws.Retry;
 import io.traceline.ingest.cloudwatch.Subscriber.Action;
 import io.traceline.ingest.cloudwatch.Subscriber.Result;
 import java.time.Duration;

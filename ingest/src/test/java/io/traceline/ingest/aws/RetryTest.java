@@ -1,4 +1,4 @@
-package io.traceline.ingest.cloudwatch;
+package io.traceline.ingest.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,6 +28,10 @@ class RetryTest {
         "throttlingexception,         400, RETRY",
         "ServiceUnavailableException, 400, RETRY",
         "TooManyRequestsException,    400, RETRY",
+        "ProvisionedThroughputExceededException, 400, RETRY",
+        "KMSThrottlingException,      400, RETRY",
+        "ExpiredIteratorException,    400, FATAL",
+        "InvalidArgumentException,    400, FATAL",
         "'',                          429, RETRY",
         "InternalFailure,             500, RETRY",
         "'',                          503, RETRY",

@@ -1,4 +1,4 @@
-package io.traceline.ingest.cloudwatch;
+package io.traceline.ingest.aws;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -11,17 +11,18 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Retries CloudWatch Logs calls that failed for a passing reason, with bounded exponential backoff
- * and full jitter; everything else fails at once. The decision is a pure function ({@link
- * #classify}, {@link #delay}); {@link #call} applies it.
+ * Retries AWS calls (CloudWatch Logs, Kinesis) that failed for a passing reason, with bounded
+ * exponential backoff and full jitter; everything else fails at once. The decision is a pure
+ * function ({@link #classify}, {@link #delay}); {@link #call} applies it.
  *
  * <p>Retriable: throttling ({@code ThrottlingException}, {@code LimitExceededException}, which
- * CloudWatch Logs also returns for "rate exceeded"), {@code ServiceUnavailableException}, HTTP 429
- * and 5xx, and client-side I/O failures (connection reset, timeout). Fatal: client-side failures
- * that are not I/O (no credentials, no region), and every other service error ({@code
- * AccessDeniedException}, {@code ResourceNotFoundException}, {@code InvalidParameterException},
- * ...). The SDK's own retries are switched off ({@link CloudWatchLogsClients}) so that this is the
- * one place that decides.
+ * CloudWatch Logs and Kinesis return for "rate exceeded", Kinesis's {@code
+ * ProvisionedThroughputExceededException} and {@code KMSThrottlingException}), {@code
+ * ServiceUnavailableException}, HTTP 429 and 5xx, and client-side I/O failures (connection reset,
+ * timeout). Fatal: client-side failures that are not I/O (no credentials, no region), and every
+ * other service error ({@code AccessDeniedException}, {@code ResourceNotFoundException}, {@code
+ * InvalidParameterException}, ...). The SDK's own retries are switched off where this is used, so
+ * that this is the one place that decides.
  *
  * <p>Immutable and thread-safe when its {@link Sleeper} and random generator are.
  */
@@ -41,6 +42,8 @@ public final class Retry {
           "throttlingexception",
           "throttling",
           "limitexceededexception",
+          "provisionedthroughputexceededexception",
+          "kmsthrottlingexception",
           "toomanyrequestsexception",
           "requestlimitexceeded",
           "serviceunavailableexception",

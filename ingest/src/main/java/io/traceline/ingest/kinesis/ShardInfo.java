@@ -1,0 +1,32 @@
+package io.traceline.ingest.kinesis;
+
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * One shard as {@code ListShards} describes it: its id, its parents (none for an original shard,
+ * one after a split, two after a merge) and whether it is closed (has an ending sequence number: it
+ * was split or merged and takes no new records).
+ */
+record ShardInfo(String shardId, List<String> parents, boolean closed) {
+
+  ShardInfo {
+    Objects.requireNonNull(shardId, "shardId");
+    parents = List.copyOf(parents);
+  }
+
+  static ShardInfo of(Shard shard) {
+    List<String> parents = new java.util.ArrayList<>(2);
+    if (shard.parentShardId() != null) {
+      parents.add(shard.parentShardId());
+    }
+    if (shard.adjacentParentShardId() != null) {
+      parents.add(shard.adjacentParentShardId());
+    }
+    boolean closed =
+        shard.sequenceNumberRange() != null
+            && shard.sequenceNumberRange().endingSequenceNumber() != null;
+    return new ShardInfo(shard.shardId(), parents, closed);
+  }
+}
