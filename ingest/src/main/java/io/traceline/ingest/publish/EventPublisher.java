@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -88,6 +89,7 @@ public final class EventPublisher implements AutoCloseable {
   private final Map<String, TopicCounters> counters = new ConcurrentHashMap<>();
   private final AtomicLong failedTotal = new AtomicLong();
   private final AtomicInteger failedInTransaction = new AtomicInteger();
+  private final AtomicReference<Exception> firstFailureInTransaction = new AtomicReference<>();
 
   /**
    * Creates a publisher and its producer.
@@ -244,6 +246,7 @@ public final class EventPublisher implements AutoCloseable {
   public void beginTransaction() {
     producer.beginTransaction();
     failedInTransaction.set(0);
+    firstFailureInTransaction.set(null);
   }
 
   /**
@@ -267,7 +270,8 @@ public final class EventPublisher implements AutoCloseable {
   public void commitTransaction() {
     int failed = failedInTransaction.get();
     if (failed > 0) { // never commit a transaction that misses a send
-      throw new KafkaException(failed + " sends of the transaction failed");
+      throw new KafkaException(
+          failed + " sends of the transaction failed", firstFailureInTransaction.get());
     }
     producer.commitTransaction(); // flushes; throws when a send of this transaction failed
   }
@@ -341,6 +345,7 @@ public final class EventPublisher implements AutoCloseable {
   private void onFailure(TopicCounters topic, Exception e) {
     topic.failed.increment();
     failedInTransaction.incrementAndGet();
+    firstFailureInTransaction.compareAndSet(null, e);
     if (failedTotal.getAndIncrement() == 0) {
       LOG.warn("publishing to {} failed: {}", topic.topic, e.toString());
     } else {
