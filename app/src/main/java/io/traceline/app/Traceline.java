@@ -4,6 +4,7 @@ import io.traceline.app.cloudwatch.BackfillCommand;
 import io.traceline.app.cloudwatch.SubscribeCommand;
 import io.traceline.app.correlate.CorrelateCommand;
 import io.traceline.app.demo.DemoCommand;
+import io.traceline.app.ingest.IngestCommand;
 import io.traceline.app.replay.ReplayCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ReplayCommand.class,
+      IngestCommand.class,
       CorrelateCommand.class,
       SubscribeCommand.class,
       BackfillCommand.class,

@@ -1,10 +1,10 @@
 package io.traceline.ingest.kinesis;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * How {@link KinesisIngest} reads one Kinesis stream. Immutable; {@link #problems()} lists every
@@ -32,7 +32,7 @@ import java.util.Objects;
  * @param retryCap longest backoff (default 20 s)
  */
 public record KinesisSettings(
-    String stream,
+    @JsonProperty(required = true) String stream,
     StartPosition startPosition,
     Instant startTimestamp,
     int instanceIndex,
@@ -55,14 +55,12 @@ public record KinesisSettings(
   /** Kinesis's limit on records per GetRecords call. */
   public static final int KINESIS_MAX_RECORDS = 10_000;
 
-  public KinesisSettings {
-    Objects.requireNonNull(stream, "stream");
-    Objects.requireNonNull(startPosition, "startPosition");
-    Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
-    Objects.requireNonNull(idleInterval, "idleInterval");
-    Objects.requireNonNull(shardSyncInterval, "shardSyncInterval");
-    Objects.requireNonNull(retryBase, "retryBase");
-    Objects.requireNonNull(retryCap, "retryCap");
+  /**
+   * Every default; {@code stream} has none (null: {@link #problems()} says it is required), so that
+   * a configuration file can start from here.
+   */
+  public static KinesisSettings defaults() {
+    return defaults(null);
   }
 
   /** The defaults for {@code stream}: one instance, from the trim horizon, at Kinesis's limits. */
@@ -146,7 +144,9 @@ public record KinesisSettings(
   /** Every invalid value, one message each; empty when the settings are usable. */
   public List<String> problems() {
     List<String> problems = new ArrayList<>();
-    if (stream.isBlank() || !stream.matches("[a-zA-Z0-9_.-]{1,128}")) {
+    if (stream == null) {
+      problems.add("stream is required");
+    } else if (!stream.matches("[a-zA-Z0-9_.-]{1,128}")) {
       problems.add(
           "stream must be a Kinesis stream name (1-128 of a-z A-Z 0-9 _ . -), was '"
               + stream
@@ -168,7 +168,10 @@ public record KinesisSettings(
               + " of "
               + instanceCount);
     }
-    if (transactionalIdPrefix.isBlank()) {
+    if (startPosition == null) {
+      problems.add("startPosition must be TRIM_HORIZON, LATEST or AT_TIMESTAMP");
+    }
+    if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
       problems.add("transactionalIdPrefix must not be blank");
     }
     if (maxRecordsPerRead < 1 || maxRecordsPerRead > KINESIS_MAX_RECORDS) {
@@ -196,14 +199,16 @@ public record KinesisSettings(
     positive(problems, "shardSyncInterval", shardSyncInterval);
     positive(problems, "retryBase", retryBase);
     positive(problems, "retryCap", retryCap);
-    if (retryCap.compareTo(retryBase) < 0) {
+    if (retryCap != null && retryBase != null && retryCap.compareTo(retryBase) < 0) {
       problems.add("retryCap must not be shorter than retryBase");
     }
     return problems;
   }
 
   private static void positive(List<String> problems, String name, Duration value) {
-    if (value.isNegative() || value.isZero()) {
+    if (value == null) {
+      problems.add(name + " must be set");
+    } else if (value.isNegative() || value.isZero()) {
       problems.add(name + " must be positive, was " + value);
     }
   }

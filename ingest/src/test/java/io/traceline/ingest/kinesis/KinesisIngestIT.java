@@ -1,5 +1,13 @@
 package io.traceline.ingest.kinesis;
 
+import static io.traceline.ingest.kinesis.KinesisTestStreams.WAIT;
+import static io.traceline.ingest.kinesis.KinesisTestStreams.awaitActive;
+import static io.traceline.ingest.kinesis.KinesisTestStreams.awaitEvents;
+import static io.traceline.ingest.kinesis.KinesisTestStreams.client;
+import static io.traceline.ingest.kinesis.KinesisTestStreams.createStream;
+import static io.traceline.ingest.kinesis.KinesisTestStreams.eventIds;
+import static io.traceline.ingest.kinesis.KinesisTestStreams.poll;
+import static io.traceline.ingest.kinesis.KinesisTestStreams.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -8,16 +16,9 @@ import io.traceline.embedded.Kinesalite;
 import io.traceline.embedded.junit.EmbeddedKafkaExtension;
 import io.traceline.embedded.junit.KinesaliteExtension;
 import io.traceline.ingest.RecordProcessor;
-import io.traceline.ingest.aws.AwsClients;
-import io.traceline.ingest.decode.SubscriptionDecoder;
-import io.traceline.ingest.decode.SubscriptionMessage;
-import io.traceline.ingest.decode.SubscriptionMessage.CloudWatchEvent;
 import io.traceline.model.DeadLetters;
-import io.traceline.model.Json;
-import io.traceline.model.LogEvent;
 import io.traceline.model.Topics;
 import java.math.BigInteger;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,24 +30,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * {@link KinesisIngest} between kinesalite (a real Kinesis API server) and a real KRaft broker:
@@ -56,9 +49,6 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 @ExtendWith({KinesaliteExtension.class, EmbeddedKafkaExtension.class})
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class KinesisIngestIT {
-
-  private static final Duration WAIT = Duration.ofSeconds(90);
-  private static final int EVENTS_PER_MESSAGE = 5;
 
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private final List<KinesisIngest> running = new ArrayList<>();
@@ -113,7 +103,8 @@ class KinesisIngestIT {
       stopAll();
       assertThat(eventIds(kafka, stream)).containsExactlyInAnyOrderElementsOf(ids);
 
-      List<ConsumerRecord<byte[], byte[]>> checkpoints = readAll(kafka, Topics.INGEST_CHECKPOINTS);
+      List<ConsumerRecord<byte[], byte[]>> checkpoints =
+          kafka.readCommitted(Topics.INGEST_CHECKPOINTS);
       long parentEnd = -1;
       List<Long> children = new ArrayList<>();
       List<Shard> shards = kinesis.listShards(b -> b.streamName(stream)).shards();
@@ -184,7 +175,7 @@ class KinesisIngestIT {
               "the poison record in the DLQ",
               WAIT,
               () ->
-                  readAll(kafka, Topics.DLQ).stream()
+                  kafka.readCommitted(Topics.DLQ).stream()
                       .filter(r -> header(r, DeadLetters.SOURCE).equals(stream))
                       .findFirst()
                       .orElse(null));
@@ -282,131 +273,6 @@ class KinesisIngestIT {
             Duration.ofMillis(500),
             Duration.ofMillis(20),
             Duration.ofMillis(500));
-  }
-
-  static KinesisClient client(URI endpoint) {
-    return AwsClients.kinesis(
-        "us-east-1",
-        endpoint,
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
-  }
-
-  static void createStream(KinesisClient kinesis, String stream, int shards) {
-    kinesis.createStream(b -> b.streamName(stream).shardCount(shards));
-    awaitActive(kinesis, stream);
-  }
-
-  static void awaitActive(KinesisClient kinesis, String stream) {
-    poll(
-        stream + " active",
-        WAIT,
-        () ->
-            kinesis
-                    .describeStreamSummary(b -> b.streamName(stream))
-                    .streamDescriptionSummary()
-                    .streamStatus()
-                == StreamStatus.ACTIVE);
-  }
-
-  /**
-   * Puts {@code count} CloudWatch subscription records, message numbers {@code from..}, each with
-   * {@link #EVENTS_PER_MESSAGE} events of one trace; returns the event ids.
-   */
-  static List<String> put(KinesisClient kinesis, String stream, int from, int count) {
-    List<String> ids = new ArrayList<>();
-    for (int n = from; n < from + count; n++) {
-      List<CloudWatchEvent> events = new ArrayList<>();
-      String trace = String.format("%032x", n + 1);
-      for (int i = 0; i < EVENTS_PER_MESSAGE; i++) {
-        String id = stream + "-" + n + "-" + i;
-        ids.add(id);
-        events.add(
-            new CloudWatchEvent(
-                id,
-                1_763_111_555_000L + n * 100L + i,
-                "{\"level\":\"INFO\",\"traceId\":\"" + trace + "\",\"msg\":\"step " + i + "\"}"));
-      }
-      SubscriptionMessage message =
-          new SubscriptionMessage(
-              "DATA_MESSAGE",
-              "123456789012",
-              "/ecs/" + stream,
-              "orders/" + n,
-              List.of("traceline"),
-              events);
-      byte[] data = SubscriptionDecoder.encode(message);
-      String key = "k" + n;
-      kinesis.putRecord(
-          b -> b.streamName(stream).partitionKey(key).data(SdkBytes.fromByteArray(data)));
-    }
-    return ids;
-  }
-
-  /** Waits until at least {@code count} events of the stream are committed; returns all ids. */
-  static List<String> awaitEvents(EmbeddedKafka kafka, String stream, int count) {
-    return poll(
-        count + " events of " + stream,
-        WAIT,
-        () -> {
-          List<String> ids = eventIds(kafka, stream);
-          return ids.size() >= count ? ids : null;
-        });
-  }
-
-  static List<String> eventIds(EmbeddedKafka kafka, String stream) {
-    List<String> ids = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> record : readAll(kafka, Topics.EVENTS)) {
-      LogEvent event = Json.readEvent(record.value());
-      if (event.logGroup().equals("/ecs/" + stream)) {
-        ids.add(event.id());
-      }
-    }
-    return ids;
-  }
-
-  /** Every committed record of a topic, read with read_committed to its end. */
-  static List<ConsumerRecord<byte[], byte[]>> readAll(EmbeddedKafka kafka, String topic) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
-        partitions.add(new TopicPartition(topic, info.partition()));
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-          && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
-  }
-
-  /** Polls {@code probe} until it returns non-null (or true), at most {@link #WAIT}. */
-  static <T> T poll(String awaited, Duration timeout, java.util.function.Supplier<T> probe) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      T value = probe.get();
-      if (value != null && !Boolean.FALSE.equals(value)) {
-        return value;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + awaited);
-      }
-      try {
-        Thread.sleep(100); // bounded polling interval, not a wait for an outcome
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + awaited, e);
-      }
-    }
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
