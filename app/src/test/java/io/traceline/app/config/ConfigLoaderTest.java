@@ -385,6 +385,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void warningsFollowTheProblemsWhenTheConfigurationIsInvalid() {
+    Map<String, String> env = Map.of("TRACELINE_KAFKA_BOOTSTRAPSERVERS", "b:9092");
+    String message = problems(null, env, new FlagOverrides()).getMessage();
+    assertThat(message.lines().toList())
+        .containsExactly(
+            "invalid configuration:",
+            "  - kafka.bootstrapServers: required but not set (set kafka.bootstrapServers in the"
+                + " file, TRACELINE_KAFKA_BOOTSTRAP_SERVERS)",
+            "warning: TRACELINE_KAFKA_BOOTSTRAPSERVERS sets no configuration key"
+                + " (did you mean TRACELINE_KAFKA_BOOTSTRAP_SERVERS?)");
+  }
+
+  @Test
   void aFlagOnAnUnknownKeyIsAProgrammingError() {
     FlagOverrides flags = new FlagOverrides().put("kafka.bootstrap", "--bootstrap", "x");
     assertThatThrownBy(() -> new ConfigLoader(NO_ENV).load(SampleConfig.class, null, flags))
