@@ -128,4 +128,26 @@ class ArchitectureTest {
         .resideInAPackage("io.traceline.embedded..")
         .check(classes);
   }
+
+  @Test
+  void theConfigMechanismKnowsNoStage() {
+    // Every stage's command uses it; it must not grow a dependency on one of them.
+    noClasses()
+        .that()
+        .resideInAPackage("io.traceline.app.config..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.traceline.ingest..",
+            "io.traceline.correlator..",
+            "io.traceline.sink..",
+            "io.traceline.embedded..",
+            "org.apache.kafka..",
+            "software.amazon..",
+            "io.traceline.app.correlate..",
+            "io.traceline.app.cloudwatch..",
+            "io.traceline.app.demo..",
+            "io.traceline.app.replay..")
+        .check(classes);
+  }
 }

@@ -14,7 +14,7 @@ class TracelineTest {
   private final TracelineRun cli = new TracelineRun();
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "demo", "replay"})
+  @ValueSource(strings = {"", "demo", "replay", "correlate"})
   void everyCommandHasHelp(String command) {
     int code = command.isEmpty() ? cli.run("--help") : cli.run(command, "--help");
     assertThat(code).isZero();

@@ -86,6 +86,10 @@ final class Binder {
       String name = key.getKey();
       List<String> childPath = Schema.append(path, name);
       JsonNode value = node.get(name);
+      if ((value == null || value.isNull()) && key.getValue() instanceof Section) {
+        // An absent section is an empty one, so that its required keys are reported.
+        value = node.putObject(name);
+      }
       if (value == null || value.isNull()) {
         if (section.required().contains(name)) {
           problem(join(childPath), required(childPath));

@@ -91,12 +91,24 @@ public final class ConfigLoader {
       problems.add(scrub(render(problem, sources), secrets));
     }
     if (!problems.isEmpty() || value == null) {
-      throw UsageException.of("invalid configuration", problems);
+      throw invalid(problems, warnings);
     }
     ObjectNode effective = Mappers.BIND.valueToTree(value);
     List<String> origins = new ArrayList<>();
     origins(Secrets.masked(effective), "", sources, origins);
     return new EffectiveConfig<>(value, yaml(Secrets.masked(effective)), origins, warnings);
+  }
+
+  /**
+   * Every problem, then the warnings: a misspelt variable is often why a required key is missing.
+   */
+  private static UsageException invalid(List<String> problems, List<String> warnings) {
+    StringBuilder message =
+        new StringBuilder(UsageException.of("invalid configuration", problems).getMessage());
+    for (String warning : warnings) {
+      message.append("\nwarning: ").append(warning);
+    }
+    return new UsageException(message.toString());
   }
 
   private static ObjectNode defaults(Class<?> type) {

@@ -2,7 +2,9 @@ package io.traceline.app.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.traceline.app.UsageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -385,6 +387,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void warningsFollowTheProblemsWhenTheConfigurationIsInvalid() {
+    Map<String, String> env = Map.of("TRACELINE_KAFKA_BOOTSTRAPSERVERS", "b:9092");
+    String message = problems(null, env, new FlagOverrides()).getMessage();
+    assertThat(message.lines().toList())
+        .containsExactly(
+            "invalid configuration:",
+            "  - kafka.bootstrapServers: required but not set (set kafka.bootstrapServers in the"
+                + " file, TRACELINE_KAFKA_BOOTSTRAP_SERVERS)",
+            "warning: TRACELINE_KAFKA_BOOTSTRAPSERVERS sets no configuration key"
+                + " (did you mean TRACELINE_KAFKA_BOOTSTRAP_SERVERS?)");
+  }
+
+  @Test
   void aFlagOnAnUnknownKeyIsAProgrammingError() {
     FlagOverrides flags = new FlagOverrides().put("kafka.bootstrap", "--bootstrap", "x");
     assertThatThrownBy(() -> new ConfigLoader(NO_ENV).load(SampleConfig.class, null, flags))
@@ -400,6 +415,26 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> Schema.of(String.class))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a record");
+  }
+
+  @Test
+  void aRecordWithoutDefaultsStillHasItsRequiredKeysReported() {
+    UsageException e =
+        assertThrows(
+            UsageException.class,
+            () -> new ConfigLoader(NO_ENV).load(NoDefaults.class, null, new FlagOverrides()));
+    assertThat(e.getMessage()).contains("server.host: required but not set");
+
+    NoDefaults bound =
+        new ConfigLoader(Map.of("TRACELINE_SERVER_HOST", "h"))
+            .load(NoDefaults.class, null, new FlagOverrides())
+            .value();
+    assertThat(bound).isEqualTo(new NoDefaults(new NoDefaults.Server("h", 0)));
+  }
+
+  /** No {@code defaults()}: absent keys are null (or zero). */
+  record NoDefaults(Server server) {
+    record Server(@JsonProperty(required = true) String host, int port) {}
   }
 
   /** {@code a.bC} and {@code aB.c} are both {@code TRACELINE_A_B_C}. */
