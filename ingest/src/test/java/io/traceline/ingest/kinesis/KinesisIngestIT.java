@@ -133,6 +133,30 @@ class KinesisIngestIT {
   }
 
   @Test
+  void twoInstancesSplitTheShardsAndReadEachOnce(Kinesalite kinesalite, EmbeddedKafka kafka)
+      throws Exception {
+    String stream = "split";
+    try (KinesisClient kinesis = client(kinesalite.endpoint())) {
+      createStream(kinesis, stream, 6);
+      List<String> ids = put(kinesis, stream, 0, 60);
+      KinesisIngest zero =
+          start(settings(stream).withInstance(0, 2), kinesis, kafka, new SimpleMeterRegistry());
+      KinesisIngest one =
+          start(settings(stream).withInstance(1, 2), kinesis, kafka, new SimpleMeterRegistry());
+
+      assertThat(awaitEvents(kafka, stream, ids.size())).containsExactlyInAnyOrderElementsOf(ids);
+      Map<String, String> zeroShards = zero.positions();
+      Map<String, String> oneShards = one.positions();
+      stopAll();
+      assertThat(eventIds(kafka, stream)).containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(zeroShards).isNotEmpty();
+      assertThat(oneShards).isNotEmpty();
+      assertThat(zeroShards.keySet()).doesNotContainAnyElementsOf(oneShards.keySet());
+      assertThat(zeroShards.size() + oneShards.size()).isEqualTo(6);
+    }
+  }
+
+  @Test
   void throttledReadsBackOffAndLoseNothing(Kinesalite kinesalite, EmbeddedKafka kafka)
       throws Exception {
     String stream = "throttled";
