@@ -91,6 +91,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaRaftServer server;
   private final Admin admin;
   private final String bootstrapServers;
+  private final int[] ports;
   private final Path dataDir;
   private final boolean deleteDataDirOnClose;
   private final Object lifecycleLock = new Object();
@@ -100,11 +101,13 @@ public final class EmbeddedKafka implements AutoCloseable {
       KafkaRaftServer server,
       Admin admin,
       String bootstrapServers,
+      int[] ports,
       Path dataDir,
       boolean deleteDataDirOnClose) {
     this.server = server;
     this.admin = admin;
     this.bootstrapServers = bootstrapServers;
+    this.ports = ports.clone();
     this.dataDir = dataDir;
     this.deleteDataDirOnClose = deleteDataDirOnClose;
   }
@@ -188,8 +191,23 @@ public final class EmbeddedKafka implements AutoCloseable {
           bootstrapServers,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
           dataDir);
-      return new EmbeddedKafka(server, admin, bootstrapServers, dataDir, temporary);
+      return new EmbeddedKafka(server, admin, bootstrapServers, pair, dataDir, temporary);
     }
+  }
+
+  /**
+   * Starts a broker again after {@code stopped} was closed: the same data directory (so it must
+   * have been started with {@link #start(Path)}) and the same ports, so its clients reconnect to
+   * the same address and find their topics, records and transactions. For tests of outages.
+   *
+   * @throws IllegalStateException if {@code stopped} is still running or its data was temporary
+   */
+  public static EmbeddedKafka restart(EmbeddedKafka stopped) {
+    if (!stopped.closed || stopped.deleteDataDirOnClose) {
+      throw new IllegalStateException("only a closed broker with a kept data directory restarts");
+    }
+    int[] pair = stopped.ports.clone();
+    return start(stopped.dataDir, false, () -> pair);
   }
 
   /** The address clients connect to: {@code 127.0.0.1:<port>}, a port chosen at start. */

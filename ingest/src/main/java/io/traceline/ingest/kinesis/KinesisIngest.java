@@ -79,9 +79,10 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * <p>Metrics (besides the {@link RecordProcessor}'s and the {@link EventPublisher}'s): {@code
  * traceline.ingest.kinesis.reads{outcome=records|empty|throttled|expired-iterator|failed}}, {@code
  * traceline.ingest.kinesis.records}, {@code traceline.ingest.kinesis.bytes}, {@code
- * traceline.ingest.kinesis.transactions{outcome=committed|aborted}}, gauges {@code
- * traceline.ingest.kinesis.shards} (owned and readable now), {@code
- * traceline.ingest.kinesis.millis.behind.latest{shard}} and {@code
+ * traceline.ingest.kinesis.transactions{outcome=committed|aborted}}, {@code
+ * traceline.ingest.kinesis.sync.failures} (the shard list or the checkpoints could not be read:
+ * Kinesis or Kafka unavailable), gauges {@code traceline.ingest.kinesis.shards} (owned and readable
+ * now), {@code traceline.ingest.kinesis.millis.behind.latest{shard}} and {@code
  * traceline.ingest.kinesis.checkpoint.age{shard}} (ms since the shard's checkpoint was last written
  * or found current).
  *
@@ -96,11 +97,12 @@ public final class KinesisIngest {
   public static final String BYTES = "traceline.ingest.kinesis.bytes";
   public static final String TRANSACTIONS = "traceline.ingest.kinesis.transactions";
   public static final String SHARDS = "traceline.ingest.kinesis.shards";
+  public static final String SYNC_FAILURES = "traceline.ingest.kinesis.sync.failures";
   public static final String MILLIS_BEHIND = "traceline.ingest.kinesis.millis.behind.latest";
   public static final String CHECKPOINT_AGE = "traceline.ingest.kinesis.checkpoint.age";
 
   private static final Logger LOG = LoggerFactory.getLogger(KinesisIngest.class);
-  private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(15);
 
   private final KinesisSettings settings;
   private final KinesisClient kinesis;
@@ -118,6 +120,7 @@ public final class KinesisIngest {
   private final Counter bytes;
   private final Counter committed;
   private final Counter aborted;
+  private final Counter syncFailures;
   private volatile boolean ready;
 
   private List<ShardInfo> shards = List.of();
@@ -159,6 +162,7 @@ public final class KinesisIngest {
     this.bytes = Counter.builder(BYTES).baseUnit("bytes").register(registry);
     this.committed = Counter.builder(TRANSACTIONS).tag("outcome", "committed").register(registry);
     this.aborted = Counter.builder(TRANSACTIONS).tag("outcome", "aborted").register(registry);
+    this.syncFailures = Counter.builder(SYNC_FAILURES).register(registry);
     Gauge.builder(SHARDS, readableShards, AtomicLong::get).register(registry);
   }
 
@@ -504,10 +508,12 @@ public final class KinesisIngest {
       }
       readableShards.set(cursors.size());
       ready = true;
-      nextSyncAt = now + settings.shardSyncInterval().toMillis();
+      nextSyncAt = clock.millis() + settings.shardSyncInterval().toMillis();
     } catch (SdkException | KafkaException e) {
+      // the shards already known are still read (their transactions tell whether Kafka is up)
+      syncFailures.increment();
       LOG.warn("refreshing the shards of {} failed: {}", settings.stream(), e.toString());
-      nextSyncAt = now + backoff(3).toMillis();
+      nextSyncAt = clock.millis() + settings.shardSyncInterval().toMillis();
     }
   }
 
