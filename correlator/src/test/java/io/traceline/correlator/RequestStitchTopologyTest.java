@@ -345,9 +345,10 @@ class RequestStitchTopologyTest {
   void linesWithoutARequestIdAndAccessLogsAreNotKept() {
     pipeUnkeyed(line("print", T0).build());
     pipeUnkeyed(line("access", T0).kind(EventKind.ACCESS_LOG).requestId("apigw-1").build());
+    pipeUnkeyed(line("blank", T0).requestId(" ").build());
 
     assertThat(counter("traceline.correlator.stitch.events", "outcome", "unresolvable"))
-        .isEqualTo(2);
+        .isEqualTo(3);
     assertThat(entries(StoreNames.STITCH_PENDING)).isZero();
   }
 

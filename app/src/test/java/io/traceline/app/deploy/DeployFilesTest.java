@@ -70,6 +70,7 @@ class DeployFilesTest {
         List.of(
             io.traceline.model.Topics.EVENTS,
             io.traceline.model.Topics.UNKEYED,
+            io.traceline.model.Topics.REQUEST_LINKS,
             io.traceline.model.Topics.DLQ,
             io.traceline.model.Topics.TIMELINES,
             io.traceline.model.Topics.ALERTS,

@@ -200,6 +200,9 @@ public final class RequestStitchProcessor implements Processor<String, byte[], S
           "key " + record.key() + " but event " + event.id() + " of stream " + stream);
       return;
     }
+    if (event.requestId() != null && event.requestId().isBlank()) {
+      event = event.toBuilder().requestId(null).build(); // nothing to join on
+    }
     long now = observe(event.timestamp(), event.ingestedAt());
     long due = now + horizon;
     if (event.isKeyed()) {
