@@ -2,6 +2,9 @@
 # Creates Traceline's topics on an existing Kafka cluster with kafka-topics.sh.
 # Usage: BOOTSTRAP=broker:9092 PARTITIONS=12 REPLICATION=3 deploy/kafka/create-topics.sh
 # Partitions of traceline.events bound the correlator's parallelism: one task per partition.
+# traceline.unkeyed and traceline.request-links are both keyed by log stream and read together by
+# the correlator's request stitcher: they MUST have the same number of partitions (co-partitioned),
+# also when partitions are added later.
 set -euo pipefail
 : "${BOOTSTRAP:?set BOOTSTRAP to the bootstrap servers of the cluster}"
 PARTITIONS="${PARTITIONS:-12}"
@@ -19,6 +22,7 @@ create() { # name partitions [config...]
 
 create traceline.events "$PARTITIONS" retention.ms=86400000
 create traceline.unkeyed "$PARTITIONS" retention.ms=86400000
+create traceline.request-links "$PARTITIONS" retention.ms=86400000
 create traceline.dlq 3 retention.ms=1209600000
 create traceline.timelines "$PARTITIONS" retention.ms=604800000
 create traceline.alerts 3 retention.ms=604800000

@@ -28,6 +28,14 @@ import java.util.List;
  * @param closeCheckInterval how often due traces are looked for, on either clock
  * @param sloThresholdMs static per-request threshold; slower requests get SLO_BREACH
  * @param slowQueryMs database statements at least this slow get SLOW_QUERY
+ * @param unkeyedTopic topic of events without a trace id, keyed by log stream ({@link
+ *     Topics#UNKEYED})
+ * @param requestLinksTopic topic of request links, keyed like {@code unkeyedTopic} and with as many
+ *     partitions ({@link Topics#REQUEST_LINKS})
+ * @param stitchHorizon how long an unkeyed event waits for the request link that gives it a trace
+ *     (and a link is kept for events arriving after it), on the correlator's clock; an event still
+ *     unresolved then is counted ({@code traceline.correlator.stitch.unresolved}) and stays only in
+ *     the unkeyed topic
  */
 public record CorrelatorSettings(
     String inputTopic,
@@ -43,12 +51,15 @@ public record CorrelatorSettings(
     int maxTimelineEvents,
     Duration closeCheckInterval,
     long sloThresholdMs,
-    long slowQueryMs) {
+    long slowQueryMs,
+    String unkeyedTopic,
+    String requestLinksTopic,
+    Duration stitchHorizon) {
 
   /**
    * Defaults for CloudWatch delivery (5-60 s lag between log groups): a 30 s inactivity gap, a 5
    * minute cap on a trace's age, 10 minutes of grace for late events, an hour of tombstones, 5
-   * seconds of clock skew.
+   * seconds of clock skew; unkeyed events wait 2 minutes for their request link.
    */
   public static CorrelatorSettings defaults() {
     return new CorrelatorSettings(
@@ -65,7 +76,10 @@ public record CorrelatorSettings(
         500,
         Duration.ofSeconds(1),
         500,
-        500);
+        500,
+        Topics.UNKEYED,
+        Topics.REQUEST_LINKS,
+        Duration.ofMinutes(2));
   }
 
   /** A builder starting from the defaults. */
@@ -90,6 +104,9 @@ public record CorrelatorSettings(
     b.closeCheckInterval = closeCheckInterval;
     b.sloThresholdMs = sloThresholdMs;
     b.slowQueryMs = slowQueryMs;
+    b.unkeyedTopic = unkeyedTopic;
+    b.requestLinksTopic = requestLinksTopic;
+    b.stitchHorizon = stitchHorizon;
     return b;
   }
 
@@ -111,6 +128,9 @@ public record CorrelatorSettings(
     private Duration closeCheckInterval;
     private long sloThresholdMs;
     private long slowQueryMs;
+    private String unkeyedTopic;
+    private String requestLinksTopic;
+    private Duration stitchHorizon;
 
     private Builder() {}
 
@@ -184,6 +204,21 @@ public record CorrelatorSettings(
       return this;
     }
 
+    public Builder unkeyedTopic(String value) {
+      this.unkeyedTopic = value;
+      return this;
+    }
+
+    public Builder requestLinksTopic(String value) {
+      this.requestLinksTopic = value;
+      return this;
+    }
+
+    public Builder stitchHorizon(Duration value) {
+      this.stitchHorizon = value;
+      return this;
+    }
+
     public CorrelatorSettings build() {
       return new CorrelatorSettings(
           inputTopic,
@@ -199,7 +234,10 @@ public record CorrelatorSettings(
           maxTimelineEvents,
           closeCheckInterval,
           sloThresholdMs,
-          slowQueryMs);
+          slowQueryMs,
+          unkeyedTopic,
+          requestLinksTopic,
+          stitchHorizon);
     }
   }
 
@@ -209,6 +247,15 @@ public record CorrelatorSettings(
     requireTopic(problems, "inputTopic", inputTopic);
     requireTopic(problems, "outputTopic", outputTopic);
     requireTopic(problems, "dlqTopic", dlqTopic);
+    requireTopic(problems, "unkeyedTopic", unkeyedTopic);
+    requireTopic(problems, "requestLinksTopic", requestLinksTopic);
+    if (unkeyedTopic != null && unkeyedTopic.equals(requestLinksTopic)) {
+      problems.add("unkeyedTopic and requestLinksTopic must differ, both were " + unkeyedTopic);
+    }
+    if (unkeyedTopic != null && unkeyedTopic.equals(inputTopic)) {
+      problems.add("unkeyedTopic must not be the inputTopic (" + inputTopic + ")");
+    }
+    requirePositive(problems, "stitchHorizon", stitchHorizon);
     requirePositive(problems, "inactivityGap", inactivityGap);
     requirePositive(problems, "maxTraceAge", maxTraceAge);
     requirePositive(problems, "closeCheckInterval", closeCheckInterval);

@@ -3,6 +3,7 @@ package io.traceline.correlator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.traceline.correlator.internals.CorrelatorMetrics;
+import io.traceline.correlator.internals.RequestStitchProcessor;
 import io.traceline.correlator.internals.StoreNames;
 import io.traceline.correlator.internals.TraceCorrelatorProcessor;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -10,6 +11,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -24,12 +26,22 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * traceline.events --> [events-source] --> [trace-correlator] --> [timelines-sink] --> traceline.timelines
- *                                          (trace-events,       \-> [dlq-sink] -------> traceline.dlq
- *                                           trace-meta,
- *                                           trace-deadlines)
+ *        ^                                 (trace-events,       \-> [dlq-sink] -------> traceline.dlq
+ *        |                                  trace-meta,
+ *        |                                  trace-deadlines)
+ *        |
+ *        +-- [stitched-events-sink] <-- [request-stitcher] <-- [unkeyed-source] <--- traceline.unkeyed
+ *            [stitch-dlq-sink] <------/  (stitch-links,     \-- [request-links-source] <-- traceline.request-links
+ *              --> traceline.dlq          stitch-pending,
+ *                                         stitch-starts, stitch-expiry)
  * </pre>
  *
- * Values are read as bytes and decoded inside the processor, so that an undecodable record is
+ * The request stitcher is a sub-topology of its own: unkeyed events and request links are keyed by
+ * log stream, not by trace, so they are partitioned differently from the events. What it resolves
+ * it writes to the events topic, keyed by trace, and the trace correlator reads it from there like
+ * any other event.
+ *
+ * <p>Values are read as bytes and decoded inside the processor, so that an undecodable record is
  * routed to the DLQ with its reason instead of depending on the deserialization handler.
  */
 public final class CorrelatorTopology {
@@ -38,6 +50,11 @@ public final class CorrelatorTopology {
   public static final String CORRELATOR = "trace-correlator";
   public static final String TIMELINES_SINK = "timelines-sink";
   public static final String DLQ_SINK = "dlq-sink";
+  public static final String UNKEYED_SOURCE = "unkeyed-source";
+  public static final String LINKS_SOURCE = "request-links-source";
+  public static final String STITCHER = "request-stitcher";
+  public static final String STITCHED_SINK = "stitched-events-sink";
+  public static final String STITCH_DLQ_SINK = "stitch-dlq-sink";
 
   private CorrelatorTopology() {}
 
@@ -65,12 +82,7 @@ public final class CorrelatorTopology {
     topology.addProcessor(CORRELATOR, new CorrelatorSupplier(settings, metrics), SOURCE);
     topology.addStateStore(store(StoreNames.EVENTS), CORRELATOR);
     topology.addStateStore(store(StoreNames.META), CORRELATOR);
-    topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.DEADLINES),
-            Serdes.Bytes(),
-            Serdes.ByteArray()),
-        CORRELATOR);
+    topology.addStateStore(bytesStore(StoreNames.DEADLINES), CORRELATOR);
     topology.addSink(
         TIMELINES_SINK,
         settings.outputTopic(),
@@ -83,12 +95,67 @@ public final class CorrelatorTopology {
         new StringSerializer(),
         new ByteArraySerializer(),
         CORRELATOR);
+    addStitcher(topology, settings, metrics);
     return topology;
+  }
+
+  private static void addStitcher(
+      Topology topology, CorrelatorSettings settings, CorrelatorMetrics metrics) {
+    topology.addSource(
+        UNKEYED_SOURCE,
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        settings.unkeyedTopic());
+    topology.addSource(
+        LINKS_SOURCE,
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        settings.requestLinksTopic());
+    topology.addProcessor(
+        STITCHER, new StitcherSupplier(settings, metrics), UNKEYED_SOURCE, LINKS_SOURCE);
+    topology.addStateStore(store(StoreNames.STITCH_LINKS), STITCHER);
+    topology.addStateStore(store(StoreNames.STITCH_PENDING), STITCHER);
+    topology.addStateStore(bytesStore(StoreNames.STITCH_STARTS), STITCHER);
+    topology.addStateStore(bytesStore(StoreNames.STITCH_EXPIRY), STITCHER);
+    topology.addSink(
+        STITCHED_SINK,
+        settings.inputTopic(),
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        STITCHER);
+    topology.addSink(
+        STITCH_DLQ_SINK,
+        settings.dlqTopic(),
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        STITCHER);
   }
 
   private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
     return Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
+  }
+
+  private static StoreBuilder<KeyValueStore<Bytes, byte[]>> bytesStore(String name) {
+    return Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
+  }
+
+  /** Supplies one request stitcher per task. */
+  private static final class StitcherSupplier
+      implements ProcessorSupplier<String, byte[], String, byte[]> {
+    private final CorrelatorSettings settings;
+    private final CorrelatorMetrics metrics;
+
+    StitcherSupplier(CorrelatorSettings settings, CorrelatorMetrics metrics) {
+      this.settings = settings;
+      this.metrics = metrics;
+    }
+
+    @Override
+    public Processor<String, byte[], String, byte[]> get() {
+      return new RequestStitchProcessor(settings, STITCHED_SINK, STITCH_DLQ_SINK, metrics);
+    }
   }
 
   /** Supplies one processor per task. */

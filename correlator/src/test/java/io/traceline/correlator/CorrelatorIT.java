@@ -53,6 +53,9 @@ class CorrelatorIT {
   @BeforeAll
   static void topics(EmbeddedKafka kafka) {
     kafka.createTopic(Topics.EVENTS, 3);
+    // the request stitcher reads these; same partition count for both (co-partitioned)
+    kafka.createTopic(Topics.UNKEYED, 3);
+    kafka.createTopic(Topics.REQUEST_LINKS, 3);
     kafka.createTopic(Topics.TIMELINES, 3);
     kafka.createTopic(Topics.DLQ, 1);
   }

@@ -8,7 +8,10 @@ import io.traceline.ingest.decode.SubscriptionDecoder;
 import io.traceline.ingest.decode.SubscriptionMessage;
 import io.traceline.ingest.decode.SubscriptionMessage.CloudWatchEvent;
 import io.traceline.ingest.parse.LineParser;
+import io.traceline.ingest.parse.RequestMemory;
+import io.traceline.ingest.parse.Stitcher;
 import io.traceline.model.LogEvent;
+import io.traceline.model.RequestLink;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -33,7 +36,19 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code traceline.ingest.event.failures{reason=invalid-event|parse-error}}.
  * </ul>
  *
- * <p>Thread-safe: it holds no per-record state; one instance can serve every shard reader.
+ * <ul>
+ *   <li>{@code traceline.ingest.stitched{from=earlier-message}}: events that got a request id or a
+ *       trace id from a {@link RequestMemory} (an earlier message of their log stream).
+ * </ul>
+ *
+ * <p>Each message also yields its request links ({@link Outcome#links()}): request id -> trace id
+ * for its log stream, which the correlator uses to key unkeyed events whose message did not name
+ * their trace.
+ *
+ * <p>Thread-safe: it holds no per-record state; one instance can serve every shard reader. The
+ * methods that take a {@link RequestMemory} stitch across the messages that memory saw; a memory is
+ * not thread-safe, so each reader thread passes its own (the processor stays shared). The methods
+ * without one stitch within each message only (replay of decoded files, backfill, the benchmark).
  */
 public final class RecordProcessor {
 
@@ -51,6 +66,9 @@ public final class RecordProcessor {
   /** Counter of single events sent to the DLQ, tag {@code reason}. */
   public static final String EVENT_FAILURES = "traceline.ingest.event.failures";
 
+  /** Counter of events stitched from a reader's memory, tag {@code from=earlier-message}. */
+  public static final String STITCHED = "traceline.ingest.stitched";
+
   /** Dead-letter reason of an event without an id (no dedupe key). */
   public static final String INVALID_EVENT = "invalid-event";
 
@@ -67,6 +85,7 @@ public final class RecordProcessor {
   private final Counter keyedEvents;
   private final Counter unkeyedEvents;
   private final Counter deadLetterEvents;
+  private final Counter stitchedFromMemory;
   private final Map<DecodeFailure, Counter> decodeFailures = new EnumMap<>(DecodeFailure.class);
   private final Map<String, Counter> eventFailures = new ConcurrentHashMap<>();
 
@@ -92,6 +111,7 @@ public final class RecordProcessor {
     this.keyedEvents = counter(EVENTS, "routing", "keyed");
     this.unkeyedEvents = counter(EVENTS, "routing", "unkeyed");
     this.deadLetterEvents = counter(EVENTS, "routing", "dead-letter");
+    this.stitchedFromMemory = counter(STITCHED, "from", "earlier-message");
     for (DecodeFailure reason : DecodeFailure.values()) {
       decodeFailures.put(reason, counter(DECODE_FAILURES, "reason", reason.code()));
     }
@@ -117,7 +137,23 @@ public final class RecordProcessor {
    */
   public Outcome process(byte[] kinesisData, Source source, long ingestedAt) {
     Objects.requireNonNull(source, "source");
-    return handle(decoder.decodeAll(kinesisData), kinesisData, source, ingestedAt);
+    return handle(decoder.decodeAll(kinesisData), kinesisData, source, ingestedAt, null);
+  }
+
+  /**
+   * Processes one Kinesis record's data and stitches its lines with those of earlier records that
+   * the same reader processed with the same memory (see {@link RequestMemory}).
+   *
+   * @param kinesisData the record's data
+   * @param source where it came from (kept in dead letters)
+   * @param ingestedAt the time to record as the events' ingestion, epoch ms; also the memory's
+   *     clock (entries unused for longer than its age are forgotten)
+   * @param memory the calling reader's memory; used by one thread at a time
+   */
+  public Outcome process(byte[] kinesisData, Source source, long ingestedAt, RequestMemory memory) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(memory, "memory");
+    return handle(decoder.decodeAll(kinesisData), kinesisData, source, ingestedAt, memory);
   }
 
   /**
@@ -129,16 +165,20 @@ public final class RecordProcessor {
    */
   public Outcome processJson(byte[] json, Source source) {
     Objects.requireNonNull(source, "source");
-    return handle(List.of(decoder.decodeJson(json)), json, source, clock.millis());
+    return handle(List.of(decoder.decodeJson(json)), json, source, clock.millis(), null);
   }
 
   private Outcome handle(
-      List<DecodeResult> results, byte[] payload, Source source, long ingestedAt) {
+      List<DecodeResult> results,
+      byte[] payload,
+      Source source,
+      long ingestedAt,
+      RequestMemory memory) {
     Accumulator out = new Accumulator(source);
     for (DecodeResult result : results) {
       if (result instanceof DecodeResult.Data data) {
         dataRecords.increment();
-        parse(data.message(), out, ingestedAt);
+        parse(data.message(), out, ingestedAt, memory);
       } else if (result instanceof DecodeResult.Control) {
         controlRecords.increment();
         out.controlMessages++;
@@ -160,18 +200,36 @@ public final class RecordProcessor {
   public Outcome processDecoded(SubscriptionMessage message, Source source) {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(source, "source");
+    return decoded(message, source, clock.millis(), null);
+  }
+
+  /**
+   * Processes an already-decoded message whose ingestion time is known, stitching across the
+   * messages the same memory saw (see {@link #process(byte[], Source, long, RequestMemory)}).
+   */
+  public Outcome processDecoded(
+      SubscriptionMessage message, Source source, long ingestedAt, RequestMemory memory) {
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(memory, "memory");
+    return decoded(message, source, ingestedAt, memory);
+  }
+
+  private Outcome decoded(
+      SubscriptionMessage message, Source source, long ingestedAt, RequestMemory memory) {
     Accumulator out = new Accumulator(source);
     if (message.isControl()) {
       controlRecords.increment();
       out.controlMessages++;
     } else {
       dataRecords.increment();
-      parse(message, out, clock.millis());
+      parse(message, out, ingestedAt, memory);
     }
     return out.build();
   }
 
-  private void parse(SubscriptionMessage message, Accumulator out, long ingestedAt) {
+  private void parse(
+      SubscriptionMessage message, Accumulator out, long ingestedAt, RequestMemory memory) {
     List<LogEvent> events = new ArrayList<>(message.logEvents().size());
     for (CloudWatchEvent event : message.logEvents()) {
       if (event.id().isBlank()) {
@@ -184,7 +242,12 @@ public final class RecordProcessor {
         eventFailure(PARSE_ERROR, e.toString(), message, event, out);
       }
     }
-    for (LogEvent event : LineParser.stitch(events)) {
+    Stitcher.Stitched stitched = Stitcher.stitch(events, memory, ingestedAt);
+    if (stitched.fromEarlierMessages() > 0) {
+      stitchedFromMemory.increment(stitched.fromEarlierMessages());
+    }
+    out.links.addAll(stitched.links());
+    for (LogEvent event : stitched.events()) {
       if (event.isKeyed()) {
         out.keyed.add(event);
         keyedEvents.increment();
@@ -229,6 +292,7 @@ public final class RecordProcessor {
     final List<LogEvent> keyed = new ArrayList<>();
     final List<LogEvent> unkeyed = new ArrayList<>();
     final List<DeadLetter> deadLetters = new ArrayList<>(0);
+    final List<RequestLink> links = new ArrayList<>(0);
     int controlMessages;
 
     Accumulator(Source source) {
@@ -236,7 +300,7 @@ public final class RecordProcessor {
     }
 
     Outcome build() {
-      return new Outcome(source, keyed, unkeyed, deadLetters, controlMessages);
+      return new Outcome(source, keyed, unkeyed, deadLetters, controlMessages, links);
     }
   }
 }

@@ -7,10 +7,12 @@ import io.traceline.ingest.decode.DecodeResult;
 import io.traceline.ingest.decode.SubscriptionDecoder;
 import io.traceline.ingest.decode.SubscriptionMessage;
 import io.traceline.ingest.decode.SubscriptionMessage.CloudWatchEvent;
+import io.traceline.ingest.parse.RequestMemory;
 import io.traceline.model.LogEvent;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -197,5 +199,125 @@ class RecordProcessorTest {
 
   private double count(String name, String tag, String value) {
     return registry.get(name).tag(tag, value).counter().count();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // across records: one reader, one RequestMemory
+
+  private static final String R = "3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60";
+  private static final String TRACE = "6916f2828c41d2a7e5b03f19a6d4c2e1";
+  private static final String GROUP = "/aws/lambda/orders-api";
+  private static final String STREAM = "2025/11/14/[$LATEST]0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+  private static final long T = 1763111554802L;
+
+  static byte[] record(String firstId, long firstTimestamp, String... lines) {
+    List<CloudWatchEvent> events = new java.util.ArrayList<>();
+    for (int i = 0; i < lines.length; i++) {
+      events.add(new CloudWatchEvent(firstId + i, firstTimestamp + i, lines[i]));
+    }
+    return SubscriptionDecoder.encode(
+        new SubscriptionMessage(
+            SubscriptionMessage.DATA_MESSAGE, "123456789012", GROUP, STREAM, List.of("f"), events));
+  }
+
+  static byte[] appLines() {
+    return record(
+        "1000",
+        T,
+        "START RequestId: " + R + " Version: $LATEST\n",
+        "{\"level\":\"INFO\",\"function_request_id\":\""
+            + R
+            + "\",\"xray_trace_id\":\"1-6916f282-8c41d2a7e5b03f19a6d4c2e1\"}\n");
+  }
+
+  static byte[] endAndReport() {
+    return record(
+        "2000",
+        T + 3000,
+        "END RequestId: " + R + "\n",
+        "REPORT RequestId: "
+            + R
+            + "\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 512 MB\tMax Memory"
+            + " Used: 201 MB\tInit Duration: 316.22 ms\tStatus: timeout\n");
+  }
+
+  @Test
+  void aReportWithoutXrayInTheNextRecordTakesTheTraceTheReadersMemoryLearned() {
+    RequestMemory memory = new RequestMemory("shard-1", 100, Duration.ofMinutes(15), registry);
+    long now = NOW.toEpochMilli();
+
+    Outcome first = processor.process(appLines(), SOURCE, now, memory);
+    Outcome second = processor.process(endAndReport(), SOURCE, now + 1000, memory);
+
+    assertThat(first.keyed()).hasSize(2);
+    assertThat(first.links())
+        .singleElement()
+        .satisfies(l -> assertThat(l.startTime()).isEqualTo(T));
+    assertThat(second.unkeyed()).isEmpty();
+    assertThat(second.keyed()).hasSize(2).allSatisfy(e -> assertThat(e.traceId()).isEqualTo(TRACE));
+    LogEvent report = second.keyed().get(1);
+    assertThat(report.attributes())
+        .containsEntry("traceFrom", "earlier-message")
+        .containsEntry(LogEvent.INIT_DURATION_MS, "316.22");
+    assertThat(report.status()).isEqualTo("timeout");
+    assertThat(second.links())
+        .singleElement()
+        .satisfies(l -> assertThat(l.startTime()).isEqualTo(T));
+    assertThat(count(RecordProcessor.STITCHED, "from", "earlier-message")).isEqualTo(2);
+    assertThat(registry.get(RequestMemory.ENTRIES).tag("memory", "shard-1").gauge().value())
+        .isEqualTo(1); // the request; the stream's invocation is closed
+  }
+
+  @Test
+  void theStatelessMethodsStillStitchWithinOneRecordOnly() {
+    Outcome first = processor.process(appLines(), SOURCE);
+    Outcome second = processor.process(endAndReport(), SOURCE);
+
+    assertThat(first.links()).hasSize(1);
+    assertThat(second.keyed()).isEmpty();
+    assertThat(second.unkeyed()).hasSize(2);
+    assertThat(second.links()).isEmpty();
+  }
+
+  @Test
+  void initStartInOneRecordJoinsTheStartOfTheNext() {
+    RequestMemory memory = new RequestMemory(100, Duration.ofMinutes(15));
+    long now = NOW.toEpochMilli();
+    byte[] init =
+        record(
+            "500",
+            T - 400,
+            "INIT_START Runtime Version: python:3.13.v16\tRuntime Version ARN: x\n");
+
+    Outcome first = processor.processDecoded(decode(init), SOURCE, now, memory);
+    Outcome second = processor.process(appLines(), SOURCE, now + 500, memory);
+
+    assertThat(first.unkeyed())
+        .singleElement()
+        .satisfies(e -> assertThat(e.id()).isEqualTo("5000"));
+    assertThat(second.keyed()).hasSize(3);
+    LogEvent again = second.keyed().get(0);
+    assertThat(again.id()).isEqualTo("5000");
+    assertThat(again.traceId()).isEqualTo(TRACE);
+    assertThat(again.requestId()).isEqualTo(R);
+    assertThat(again.attributes()).containsEntry(LogEvent.COLD_START, "true");
+  }
+
+  @Test
+  void twoReadersWithTheirOwnMemoriesCannotJoinWhatTheyDidNotBothSee() {
+    // The shards' readers: the correlator joins these from the link and the unkeyed events.
+    RequestMemory a = new RequestMemory(100, Duration.ofMinutes(15));
+    RequestMemory b = new RequestMemory(100, Duration.ofMinutes(15));
+    long now = NOW.toEpochMilli();
+
+    Outcome first = processor.process(appLines(), SOURCE, now, a);
+    Outcome second = processor.process(endAndReport(), SOURCE, now, b);
+
+    assertThat(first.links()).hasSize(1);
+    assertThat(second.unkeyed()).hasSize(2);
+  }
+
+  private static SubscriptionMessage decode(byte[] gzip) {
+    return ((DecodeResult.Data) new SubscriptionDecoder().decode(gzip)).message();
   }
 }

@@ -12,15 +12,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The JSON codecs of the two contracts, {@link LogEvent} and {@link Timeline}: compact JSON, null
- * fields omitted, unknown fields ignored on read (so a newer producer does not break an older
- * consumer). Thread-safe: Jackson readers and writers are immutable.
+ * The JSON codecs of the contracts, {@link LogEvent}, {@link Timeline} and {@link RequestLink}:
+ * compact JSON, null fields omitted, unknown fields ignored on read (so a newer producer does not
+ * break an older consumer). Thread-safe: Jackson readers and writers are immutable.
  *
- * <p>The written form is described by the JSON Schemas {@code /schema/log-event.schema.json} and
- * {@code /schema/timeline.schema.json} on the classpath (draft 2020-12, {@code $id} prefix {@code
- * https://traceline.example/schema/}, which is an identifier, not a location: map it to {@code
- * classpath:schema/}). Map entries (event attributes) are written sorted by key, so equal values
- * give equal bytes. Reading rejects trailing content after the document and a JSON {@code null}.
+ * <p>The written form is described by the JSON Schemas {@code /schema/log-event.schema.json},
+ * {@code /schema/timeline.schema.json} and {@code /schema/request-link.schema.json} on the
+ * classpath (draft 2020-12, {@code $id} prefix {@code https://traceline.example/schema/}, which is
+ * an identifier, not a location: map it to {@code classpath:schema/}). Map entries (event
+ * attributes) are written sorted by key, so equal values give equal bytes. Reading rejects trailing
+ * content after the document and a JSON {@code null}.
  */
 public final class Json {
 
@@ -42,6 +43,10 @@ public final class Json {
       MAPPER.writerFor(Timeline.class).with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
   private static final ObjectReader TIMELINE_READER =
       MAPPER.readerFor(Timeline.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private static final ObjectWriter LINK_WRITER = MAPPER.writerFor(RequestLink.class);
+  private static final ObjectReader LINK_READER =
+      MAPPER.readerFor(RequestLink.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Json() {}
 
@@ -69,6 +74,19 @@ public final class Json {
    */
   public static Timeline readTimeline(byte[] json) {
     return read(TIMELINE_READER, Timeline.class, json);
+  }
+
+  public static byte[] writeLink(RequestLink link) {
+    return write(LINK_WRITER, link);
+  }
+
+  /**
+   * Reads a request link.
+   *
+   * @throws UncheckedIOException when the bytes are not a valid request link
+   */
+  public static RequestLink readLink(byte[] json) {
+    return read(LINK_READER, RequestLink.class, json);
   }
 
   private static byte[] write(ObjectWriter writer, Object value) {

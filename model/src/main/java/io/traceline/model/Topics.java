@@ -6,8 +6,19 @@ public final class Topics {
   /** Keyed by canonical trace id; value: {@link LogEvent} JSON. */
   public static final String EVENTS = "traceline.events";
 
-  /** Events without a trace id (yet); keyed by log stream; value: {@link LogEvent} JSON. */
+  /**
+   * Events without a trace id (yet); keyed by log stream ({@code logGroup|logStream}, {@link
+   * RequestLink#streamKey}); value: {@link LogEvent} JSON.
+   */
   public static final String UNKEYED = "traceline.unkeyed";
+
+  /**
+   * What ingest learned in one message about a request: request id to trace id, for one log stream.
+   * Keyed like {@link #UNKEYED} ({@code logGroup|logStream}, {@link RequestLink#streamKey()}) and
+   * created with the same partition count, so that a log stream's links and unkeyed events meet in
+   * the same correlator task; value: {@link RequestLink} JSON.
+   */
+  public static final String REQUEST_LINKS = "traceline.request-links";
 
   /** Undecodable or rejected input with the reason in headers ({@link DeadLetters}). */
   public static final String DLQ = "traceline.dlq";

@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the correlator (Kafka Streams, RocksDB state) on a Kafka cluster: reads",
-      "traceline.events, writes traceline.timelines and traceline.dlq. Stops cleanly on SIGTERM.",
+      "traceline.events, writes traceline.timelines and traceline.dlq; keys what it can of",
+      "traceline.unkeyed from traceline.request-links. Stops cleanly on SIGTERM.",
       "Start more instances with the same --application-id to share the partitions.",
       "Settings come from --config FILE, then TRACELINE_<SECTION>_<KEY> variables, then flags."
     })

@@ -112,6 +112,7 @@ final class DemoPipeline implements AutoCloseable {
     kafka = EmbeddedKafka.start(root.resolve("kafka"));
     kafka.createTopic(Topics.EVENTS, 3);
     kafka.createTopic(Topics.UNKEYED, 1);
+    kafka.createTopic(Topics.REQUEST_LINKS, 1); // as many partitions as UNKEYED: co-partitioned
     kafka.createTopic(Topics.DLQ, 1);
     kafka.createTopic(Topics.TIMELINES, 3);
     System.err.println(

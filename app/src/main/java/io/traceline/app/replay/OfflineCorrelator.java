@@ -5,6 +5,7 @@ import io.traceline.correlator.CorrelatorSettings;
 import io.traceline.correlator.CorrelatorTopology;
 import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
+import io.traceline.model.RequestLink;
 import io.traceline.model.Timeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +31,10 @@ import org.apache.kafka.streams.TopologyTestDriver;
  * The correlator topology run offline: the same {@link CorrelatorTopology}, its real processors and
  * RocksDB stores, driven by Kafka Streams' {@link TopologyTestDriver} instead of a broker. {@link
  * #finish()} moves the wall clock past every deadline so that every open trace closes through the
- * same path as live. Owns a temporary state directory, deleted on close. Not thread-safe.
+ * same path as live. Unkeyed events and request links are fed to the topology's request stitcher as
+ * live ingest publishes them, so a line whose trace only another record names is keyed the same way
+ * (the stitcher writes it to the events topic, which the driver feeds back to the trace
+ * correlator). Owns a temporary state directory, deleted on close. Not thread-safe.
  */
 final class OfflineCorrelator implements AutoCloseable {
 
@@ -38,9 +42,13 @@ final class OfflineCorrelator implements AutoCloseable {
   private final Path stateDir;
   private final TopologyTestDriver driver;
   private final TestInputTopic<String, byte[]> events;
+  private final TestInputTopic<String, byte[]> unkeyed;
+  private final TestInputTopic<String, byte[]> links;
+  private final TestOutputTopic<String, byte[]> eventsOut;
   private final TestOutputTopic<String, byte[]> timelines;
   private final TestOutputTopic<String, byte[]> dlq;
   private long rejected;
+  private long stitched;
 
   OfflineCorrelator(CorrelatorSettings settings, MeterRegistry registry) throws IOException {
     this.settings = settings;
@@ -55,6 +63,16 @@ final class OfflineCorrelator implements AutoCloseable {
     this.events =
         driver.createInputTopic(
             settings.inputTopic(), new StringSerializer(), new ByteArraySerializer());
+    this.unkeyed =
+        driver.createInputTopic(
+            settings.unkeyedTopic(), new StringSerializer(), new ByteArraySerializer());
+    this.links =
+        driver.createInputTopic(
+            settings.requestLinksTopic(), new StringSerializer(), new ByteArraySerializer());
+    // What the stitcher writes to the events topic: read to count it and to keep it off the heap.
+    this.eventsOut =
+        driver.createOutputTopic(
+            settings.inputTopic(), new StringDeserializer(), new ByteArrayDeserializer());
     this.timelines =
         driver.createOutputTopic(
             settings.outputTopic(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -66,6 +84,21 @@ final class OfflineCorrelator implements AutoCloseable {
   /** Feeds one keyed event; returns the timelines that closed meanwhile. */
   List<Timeline> add(LogEvent event) {
     events.pipeInput(event.traceId(), Json.writeEvent(event), event.timestamp());
+    return drain();
+  }
+
+  /** Feeds one event without a trace id, keyed by its log stream as ingest publishes it. */
+  List<Timeline> addUnkeyed(LogEvent event) {
+    unkeyed.pipeInput(
+        RequestLink.streamKey(event.logGroup(), event.logStream()),
+        Json.writeEvent(event),
+        event.timestamp());
+    return drain();
+  }
+
+  /** Feeds one request link, keyed by its log stream; returns the timelines closed meanwhile. */
+  List<Timeline> addLink(RequestLink link) {
+    links.pipeInput(link.streamKey(), Json.writeLink(link), link.timestamp());
     return drain();
   }
 
@@ -88,8 +121,17 @@ final class OfflineCorrelator implements AutoCloseable {
     return rejected;
   }
 
+  /** Events without a trace id in their record that the request stitcher keyed. */
+  long stitched() {
+    return stitched;
+  }
+
   private List<Timeline> drain() {
     rejected += dlq.readValuesToList().size();
+    while (!eventsOut.isEmpty()) {
+      eventsOut.readValue();
+      stitched++;
+    }
     List<Timeline> out = new ArrayList<>();
     for (byte[] value : timelines.readValuesToList()) {
       out.add(Json.readTimeline(value));

@@ -9,6 +9,7 @@ import io.traceline.ingest.Outcome;
 import io.traceline.ingest.RecordProcessor;
 import io.traceline.ingest.Source;
 import io.traceline.model.LogEvent;
+import io.traceline.model.RequestLink;
 import io.traceline.model.Timeline;
 import io.traceline.sink.JsonLinesTimelineWriter;
 import java.io.OutputStream;
@@ -80,19 +81,28 @@ public final class ReplayCommand implements Callable<Integer> {
         OfflineCorrelator correlator = new OfflineCorrelator(settings, registry);
         JsonLinesTimelineWriter writer = new JsonLinesTimelineWriter(open(output))) {
       while (in.hasNext()) {
-        for (LogEvent event : keyedEvents(processor, in.next(), stats)) {
+        Outcome outcome = outcome(processor, in.next(), stats);
+        for (LogEvent event : outcome.keyed()) {
           write(writer, correlator.add(event), stats);
+        }
+        // As live: what ingest could not key goes to the request stitcher with the links.
+        for (LogEvent event : outcome.unkeyed()) {
+          write(writer, correlator.addUnkeyed(event), stats);
+        }
+        for (RequestLink link : outcome.links()) {
+          write(writer, correlator.addLink(link), stats);
         }
       }
       write(writer, correlator.finish(), stats);
       stats.traces = writer.traces();
       stats.rejectedByCorrelator = correlator.rejected();
+      stats.stitchedByCorrelator = correlator.stitched();
     }
     stats.report(spec.commandLine().getErr());
     return 0;
   }
 
-  private static List<LogEvent> keyedEvents(
+  private static Outcome outcome(
       RecordProcessor processor, ReplayInput.Item item, ReplayStats stats) {
     Outcome outcome;
     if (item instanceof ReplayInput.Gzip g) {
@@ -107,10 +117,11 @@ public final class ReplayCommand implements Callable<Integer> {
     } else {
       ReplayInput.Bad b = (ReplayInput.Bad) item;
       stats.bad(b.reason(), b.source() + " " + b.sequence() + ": " + b.detail());
-      return List.of();
+      return new Outcome(
+          new Source(b.source(), null, b.sequence()), List.of(), List.of(), List.of(), 0);
     }
     stats.add(outcome);
-    return outcome.keyed();
+    return outcome;
   }
 
   private static void write(

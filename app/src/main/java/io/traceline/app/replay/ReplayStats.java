@@ -17,6 +17,7 @@ final class ReplayStats {
   long unkeyedEvents;
   long emissions;
   long rejectedByCorrelator;
+  long stitchedByCorrelator;
   int traces;
   private final Map<String, Long> badByReason = new TreeMap<>();
   private final StringBuilder details = new StringBuilder();
@@ -48,12 +49,14 @@ final class ReplayStats {
     err.printf(
         java.util.Locale.ROOT,
         "replay: %d records, %d control messages skipped, %d bad; events: %d keyed, %d without a"
-            + " trace id (not correlated); %d timelines for %d traces%n",
+            + " trace id in their record (%d of them keyed by the correlator's request"
+            + " stitching); %d timelines for %d traces%n",
         records,
         controlMessages,
         badRecords(),
         keyedEvents,
         unkeyedEvents,
+        stitchedByCorrelator,
         emissions,
         traces);
     if (rejectedByCorrelator > 0) {

@@ -46,6 +46,9 @@ class CorrelateCommandIT {
   @BeforeAll
   static void topics(EmbeddedKafka kafka) {
     kafka.createTopic(Topics.EVENTS, 2);
+    // the request stitcher reads these; same partition count for both (co-partitioned)
+    kafka.createTopic(Topics.UNKEYED, 2);
+    kafka.createTopic(Topics.REQUEST_LINKS, 2);
     kafka.createTopic(Topics.TIMELINES, 2);
     kafka.createTopic(Topics.DLQ, 1);
   }

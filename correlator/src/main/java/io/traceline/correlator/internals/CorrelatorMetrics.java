@@ -15,6 +15,15 @@ public final class CorrelatorMetrics {
   final Counter eventsReopening;
   final Counter eventsTooLate;
   final Counter eventsFromTheFuture;
+  final Counter stitchPending;
+  final Counter stitchUnresolvable;
+  final Counter stitchAlreadyKeyed;
+  final Counter stitchResolvedByRequestId;
+  final Counter stitchResolvedByNextStart;
+  final Counter stitchUnresolved;
+  final Counter linksNew;
+  final Counter linksRefreshed;
+  final Counter linksConflicting;
   private final Map<TimelineStatus, Counter> timelines = new EnumMap<>(TimelineStatus.class);
   private final MeterRegistry registry;
 
@@ -29,6 +38,20 @@ public final class CorrelatorMetrics {
         Counter.builder("traceline.correlator.clock.future.events")
             .description("Events too far ahead of the wall clock to move the correlator's clock")
             .register(registry);
+    stitchPending = stitchEvents("pending");
+    stitchUnresolvable = stitchEvents("unresolvable");
+    stitchAlreadyKeyed = stitchEvents("already-keyed");
+    stitchResolvedByRequestId = resolved("request-id");
+    stitchResolvedByNextStart = resolved("next-start");
+    stitchUnresolved =
+        Counter.builder("traceline.correlator.stitch.unresolved")
+            .description(
+                "Unkeyed events whose request link did not arrive within the stitch horizon"
+                    + " (they stay in the unkeyed topic only)")
+            .register(registry);
+    linksNew = links("new");
+    linksRefreshed = links("refreshed");
+    linksConflicting = links("conflict");
     for (TimelineStatus status : TimelineStatus.values()) {
       timelines.put(
           status,
@@ -42,6 +65,27 @@ public final class CorrelatorMetrics {
   private Counter events(String outcome) {
     return Counter.builder("traceline.correlator.events")
         .description("Events received by the correlator, by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  private Counter stitchEvents(String outcome) {
+    return Counter.builder("traceline.correlator.stitch.events")
+        .description("Unkeyed events received by the request stitcher, by outcome on arrival")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  private Counter resolved(String by) {
+    return Counter.builder("traceline.correlator.stitch.resolved")
+        .description("Unkeyed events given a trace and written to the events topic, by rule")
+        .tag("by", by)
+        .register(registry);
+  }
+
+  private Counter links(String outcome) {
+    return Counter.builder("traceline.correlator.stitch.links")
+        .description("Request links received, by outcome")
         .tag("outcome", outcome)
         .register(registry);
   }

@@ -16,5 +16,23 @@ public final class StoreNames {
   /** due time + trace id -> marker; one entry per trace. */
   public static final String DEADLINES = "trace-deadlines";
 
+  /**
+   * Request stitching: log stream + NUL + request id -> expiry time + request link JSON; also the
+   * stitcher's saved clock.
+   */
+  public static final String STITCH_LINKS = "stitch-links";
+
+  /**
+   * Request stitching: log stream + NUL + request id (empty for a request-less INIT line) + NUL +
+   * event id -> expiry time + unkeyed event JSON.
+   */
+  public static final String STITCH_PENDING = "stitch-pending";
+
+  /** Request stitching: log stream + NUL + START time + request id -> expiry time. */
+  public static final String STITCH_STARTS = "stitch-starts";
+
+  /** Request stitching: expiry time + kind + key of one of the three stores above -> marker. */
+  public static final String STITCH_EXPIRY = "stitch-expiry";
+
   private StoreNames() {}
 }

@@ -8,6 +8,7 @@ import io.traceline.ingest.Outcome;
 import io.traceline.ingest.RecordProcessor;
 import io.traceline.ingest.Source;
 import io.traceline.ingest.aws.Retry;
+import io.traceline.ingest.parse.RequestMemory;
 import io.traceline.ingest.publish.EventPublisher;
 import io.traceline.model.Topics;
 import java.time.Clock;
@@ -123,6 +124,7 @@ public final class KinesisIngest {
   private final Counter syncFailures;
   private volatile boolean ready;
 
+  private RequestMemory memory;
   private List<ShardInfo> shards = List.of();
   private long nextSyncAt;
   private int kafkaFailures;
@@ -175,7 +177,14 @@ public final class KinesisIngest {
   public void run() throws InterruptedException {
     ensureCheckpointTopic();
     EventPublisher publisher = openPublisher();
-    try (CheckpointLog log = new CheckpointLog(checkpointConsumer(), settings.stream())) {
+    memory =
+        new RequestMemory(
+            settings.transactionalId(),
+            RequestMemory.DEFAULT_MAX_ENTRIES,
+            RequestMemory.DEFAULT_MAX_AGE,
+            registry);
+    try (RequestMemory owned = memory;
+        CheckpointLog log = new CheckpointLog(checkpointConsumer(), settings.stream())) {
       while (!stopped()) {
         long now = clock.millis();
         if (now >= nextSyncAt) {
@@ -287,7 +296,7 @@ public final class KinesisIngest {
               record.approximateArrivalTimestamp() == null
                   ? now
                   : record.approximateArrivalTimestamp().toEpochMilli();
-          Outcome outcome = processor.process(payload, source, ingestedAt);
+          Outcome outcome = processor.process(payload, source, ingestedAt, memory);
           var unused = publisher.publish(outcome); // a failed send fails the commit
           last = record.sequenceNumber();
         }
@@ -302,6 +311,7 @@ public final class KinesisIngest {
       } catch (KafkaException e) {
         aborted.increment();
         cursor.rewind();
+        memory.clear(); // it learned from the batch that will be read again
         return recover(publisher, e);
       }
       committed.increment();

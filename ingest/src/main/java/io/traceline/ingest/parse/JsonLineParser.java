@@ -131,7 +131,8 @@ final class JsonLineParser {
     "integrationStatus",
     "functionResponseStatus",
     "path",
-    "integrationErrorMessage"
+    "integrationErrorMessage",
+    "attributes"
   };
 
   private static final JsonFields FIELDS =
@@ -210,6 +211,8 @@ final class JsonLineParser {
   private static final int K_PATH = FIELDS.id("path");
   private static final int K_ERROR_MESSAGE = FIELDS.id("errorMessage");
   private static final int K_INTEGRATION_ERROR_MESSAGE = FIELDS.id("integrationErrorMessage");
+  private static final int K_ATTRIBUTES = FIELDS.id("attributes");
+  private static final int K_AWS_TRACE_HEADER = FIELDS.id("AWSTraceHeader");
 
   private JsonLineParser() {}
 
@@ -272,6 +275,13 @@ final class JsonLineParser {
       Object trace = node.get(K_TRACE);
       if (trace != null) {
         f.traceFrom(trace instanceof Obj o ? o.text(K_ID) : Obj.text(trace));
+      }
+    }
+    if (f.trace == null) {
+      // An SQS record a consumer logged: the sender's trace is the system attribute AWSTraceHeader
+      Obj attributes = node.object(K_ATTRIBUTES);
+      if (attributes != null) {
+        f.traceFrom(attributes.text(K_AWS_TRACE_HEADER));
       }
     }
     f.spanId(node.first(SPAN));

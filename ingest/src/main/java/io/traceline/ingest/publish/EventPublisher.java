@@ -8,6 +8,7 @@ import io.traceline.ingest.Outcome;
 import io.traceline.model.DeadLetters;
 import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
+import io.traceline.model.RequestLink;
 import io.traceline.model.Topics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -39,10 +40,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes {@link Outcome}s to Kafka: keyed events to {@link Topics#EVENTS} (key = trace id),
- * unkeyed events to {@link Topics#UNKEYED} (key = {@code logGroup|logStream}), dead letters to
- * {@link Topics#DLQ} (value = the original bytes; reason, detail (at most 1 KiB), stage {@code
- * ingest}, source, shard and sequence in {@link DeadLetters} headers). Event values are {@link
- * Json#writeEvent}.
+ * unkeyed events to {@link Topics#UNKEYED} (key = {@code logGroup|logStream}), request links to
+ * {@link Topics#REQUEST_LINKS} (the same key, {@link RequestLink#streamKey()}, so that a log
+ * stream's links and unkeyed events land in partitions of the same number), dead letters to {@link
+ * Topics#DLQ} (value = the original bytes; reason, detail (at most 1 KiB), stage {@code ingest},
+ * source, shard and sequence in {@link DeadLetters} headers). Event values are {@link
+ * Json#writeEvent}, link values {@link Json#writeLink}.
  *
  * <p>Sends are asynchronous. {@link #publish} returns a {@link Publication} that tracks the sends
  * of that call alone: a caller checkpoints its input only when {@link Publication#await} reports no
@@ -107,7 +110,12 @@ public final class EventPublisher implements AutoCloseable {
     this.producer = Objects.requireNonNull(producer, "producer");
     this.registry = Objects.requireNonNull(registry, "registry");
     for (String topic :
-        List.of(Topics.EVENTS, Topics.UNKEYED, Topics.DLQ, Topics.INGEST_CHECKPOINTS)) {
+        List.of(
+            Topics.EVENTS,
+            Topics.UNKEYED,
+            Topics.REQUEST_LINKS,
+            Topics.DLQ,
+            Topics.INGEST_CHECKPOINTS)) {
       counters.put(topic, new TopicCounters(registry, topic));
     }
     this.clientMetrics = new KafkaClientMetrics(producer);
@@ -153,14 +161,17 @@ public final class EventPublisher implements AutoCloseable {
   }
 
   /**
-   * Sends every event and dead letter of {@code outcome}; returns without waiting.
+   * Sends every event, request link and dead letter of {@code outcome}; returns without waiting.
    *
    * @return the sends of this call, to await before checkpointing the input
    */
   public Publication publish(Outcome outcome) {
     Publication publication =
         new Publication(
-            outcome.keyed().size() + outcome.unkeyed().size() + outcome.deadLetters().size());
+            outcome.keyed().size()
+                + outcome.unkeyed().size()
+                + outcome.links().size()
+                + outcome.deadLetters().size());
     for (LogEvent event : outcome.keyed()) {
       send(
           new ProducerRecord<>(Topics.EVENTS, utf8(event.traceId()), Json.writeEvent(event)),
@@ -170,8 +181,13 @@ public final class EventPublisher implements AutoCloseable {
       send(
           new ProducerRecord<>(
               Topics.UNKEYED,
-              utf8(event.logGroup() + "|" + event.logStream()),
+              utf8(RequestLink.streamKey(event.logGroup(), event.logStream())),
               Json.writeEvent(event)),
+          publication);
+    }
+    for (RequestLink link : outcome.links()) {
+      send(
+          new ProducerRecord<>(Topics.REQUEST_LINKS, utf8(link.streamKey()), Json.writeLink(link)),
           publication);
     }
     for (DeadLetter deadLetter : outcome.deadLetters()) {

@@ -57,6 +57,7 @@ class BackfillIT {
   static void start(EmbeddedKafka kafka) throws Exception {
     kafka.createTopic(Topics.EVENTS, 3);
     kafka.createTopic(Topics.UNKEYED, 1);
+    kafka.createTopic(Topics.REQUEST_LINKS, 1);
     kafka.createTopic(Topics.DLQ, 1);
     fake = FakeCloudWatchLogs.start();
     client = fake.client();

@@ -14,6 +14,7 @@ import io.traceline.model.DeadLetters;
 import io.traceline.model.EventKind;
 import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
+import io.traceline.model.RequestLink;
 import io.traceline.model.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,11 +45,12 @@ class EventPublisherIT {
   static void topics(EmbeddedKafka kafka) {
     kafka.createTopic(Topics.EVENTS, 3);
     kafka.createTopic(Topics.UNKEYED, 1);
+    kafka.createTopic(Topics.REQUEST_LINKS, 1);
     kafka.createTopic(Topics.DLQ, 1);
   }
 
   @Test
-  void publishesEventsUnkeyedAndDeadLettersToTheRealBroker(EmbeddedKafka kafka) {
+  void publishesEventsUnkeyedLinksAndDeadLettersToTheRealBroker(EmbeddedKafka kafka) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     RecordProcessor processor = new RecordProcessor(registry);
     byte[] doubleBase64 =
@@ -109,6 +111,17 @@ class EventPublisherIT {
             r ->
                 assertThat(new String(r.key(), StandardCharsets.UTF_8))
                     .isEqualTo("/ecs/orders-svc|app/orders/1"));
+
+    // The cold start's request link, on the partition of its log stream's unkeyed events.
+    List<ConsumerRecord<byte[], byte[]>> links = readAll(kafka, Topics.REQUEST_LINKS, 1);
+    assertThat(links)
+        .singleElement()
+        .satisfies(
+            r -> {
+              RequestLink link = Json.readLink(r.value());
+              assertThat(link.traceId()).isEqualTo("6916f2828c41d2a7e5b03f19a6d4c2e1");
+              assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(link.streamKey());
+            });
 
     List<ConsumerRecord<byte[], byte[]>> dlq = readAll(kafka, Topics.DLQ, 1);
     assertThat(dlq)

@@ -12,6 +12,7 @@ import io.traceline.ingest.Source;
 import io.traceline.model.DeadLetters;
 import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
+import io.traceline.model.RequestLink;
 import io.traceline.model.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,7 +36,7 @@ class EventPublisherTest {
   private final RecordProcessor processor = new RecordProcessor(registry);
 
   @Test
-  void routesKeyedUnkeyedAndDeadLetters() throws Exception {
+  void routesKeyedUnkeyedLinksAndDeadLetters() throws Exception {
     MockProducer<byte[], byte[]> producer = producer(true);
     try (EventPublisher publisher = new EventPublisher(producer, registry)) {
       EventPublisher.Publication lambda =
@@ -50,7 +51,7 @@ class EventPublisherTest {
       assertThat(lambda.isDone()).isTrue();
 
       List<ProducerRecord<byte[], byte[]>> sent = producer.history();
-      assertThat(sent).hasSize(8);
+      assertThat(sent).hasSize(9);
       List<ProducerRecord<byte[], byte[]>> events =
           sent.stream().filter(r -> r.topic().equals(Topics.EVENTS)).toList();
       assertThat(events).hasSize(7);
@@ -62,7 +63,16 @@ class EventPublisherTest {
                 LogEvent event = Json.readEvent(r.value());
                 assertThat(event.traceId()).isEqualTo("6916f2828c41d2a7e5b03f19a6d4c2e1");
               });
-      ProducerRecord<byte[], byte[]> dlq = sent.get(7);
+      // The invocation's request link, keyed by its log stream like unkeyed events.
+      ProducerRecord<byte[], byte[]> link = sent.get(7);
+      assertThat(link.topic()).isEqualTo(Topics.REQUEST_LINKS);
+      RequestLink value = Json.readLink(link.value());
+      assertThat(value.requestId()).isEqualTo("3f1c2a9e-8b7d-4c6e-9f0a-1b2c3d4e5f60");
+      assertThat(value.traceId()).isEqualTo("6916f2828c41d2a7e5b03f19a6d4c2e1");
+      assertThat(value.startTime()).isNotNull();
+      assertThat(new String(link.key(), StandardCharsets.UTF_8)).isEqualTo(value.streamKey());
+      assertThat(value.streamKey()).startsWith("/aws/lambda/orders-api|");
+      ProducerRecord<byte[], byte[]> dlq = sent.get(8);
       assertThat(dlq.topic()).isEqualTo(Topics.DLQ);
       assertThat(dlq.value()).isEqualTo("H4sIAAAA".getBytes(StandardCharsets.US_ASCII));
       assertThat(header(dlq, DeadLetters.REASON)).isEqualTo("not-gzip");
@@ -75,6 +85,13 @@ class EventPublisherTest {
     assertThat(producer.closed()).isTrue();
     assertThat(registry.get(EventPublisher.PUBLISHED).tag("topic", Topics.EVENTS).counter().count())
         .isEqualTo(7);
+    assertThat(
+            registry
+                .get(EventPublisher.PUBLISHED)
+                .tag("topic", Topics.REQUEST_LINKS)
+                .counter()
+                .count())
+        .isEqualTo(1);
   }
 
   @Test
