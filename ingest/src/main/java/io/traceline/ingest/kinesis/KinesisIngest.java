@@ -183,8 +183,7 @@ public final class KinesisIngest {
             RequestMemory.DEFAULT_MAX_ENTRIES,
             RequestMemory.DEFAULT_MAX_AGE,
             registry);
-    try (RequestMemory owned = memory;
-        CheckpointLog log = new CheckpointLog(checkpointConsumer(), settings.stream())) {
+    try (CheckpointLog log = new CheckpointLog(checkpointConsumer(), settings.stream())) {
       while (!stopped()) {
         long now = clock.millis();
         if (now >= nextSyncAt) {
@@ -203,6 +202,7 @@ public final class KinesisIngest {
       }
     } finally {
       ready = false;
+      memory.close();
       if (publisher != null) {
         publisher.close();
       }
