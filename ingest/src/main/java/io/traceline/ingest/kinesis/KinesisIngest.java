@@ -13,6 +13,7 @@ import io.traceline.ingest.publish.EventPublisher;
 import io.traceline.model.Topics;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,14 +33,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
@@ -80,7 +79,7 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * <p>Metrics (besides the {@link RecordProcessor}'s and the {@link EventPublisher}'s): {@code
  * traceline.ingest.kinesis.reads{outcome=records|empty|throttled|expired-iterator|failed}}, {@code
  * traceline.ingest.kinesis.records}, {@code traceline.ingest.kinesis.bytes}, {@code
- * traceline.ingest.kinesis.transactions{outcome=committed|aborted}}, {@code
+ * traceline.ingest.kinesis.transactions{outcome=committed|aborted|commit-retried}}, {@code
  * traceline.ingest.kinesis.sync.failures} (the shard list or the checkpoints could not be read:
  * Kinesis or Kafka unavailable), gauges {@code traceline.ingest.kinesis.shards} (owned and readable
  * now), {@code traceline.ingest.kinesis.millis.behind.latest{shard}} and {@code
@@ -105,6 +104,12 @@ public final class KinesisIngest {
   private static final Logger LOG = LoggerFactory.getLogger(KinesisIngest.class);
   private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(15);
 
+  /**
+   * Default {@code transaction.timeout.ms} of the producer: a transaction left open by a killed
+   * instance holds back the checkpoint topic's read_committed end until the broker aborts it.
+   */
+  private static final int DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000;
+
   private final KinesisSettings settings;
   private final KinesisClient kinesis;
   private final Map<String, Object> kafka;
@@ -124,7 +129,13 @@ public final class KinesisIngest {
   private final Counter syncFailures;
   private volatile boolean ready;
 
+  private final Map<String, Checkpoint> ownCheckpoints = new HashMap<>();
+  private final Counter commitRetries;
   private RequestMemory memory;
+  private EventPublisher publisher;
+  private volatile CheckpointLog checkpointLog;
+  private boolean reloadNeeded = true;
+  private long runStartedAt;
   private List<ShardInfo> shards = List.of();
   private long nextSyncAt;
   private int kafkaFailures;
@@ -165,28 +176,34 @@ public final class KinesisIngest {
     this.committed = Counter.builder(TRANSACTIONS).tag("outcome", "committed").register(registry);
     this.aborted = Counter.builder(TRANSACTIONS).tag("outcome", "aborted").register(registry);
     this.syncFailures = Counter.builder(SYNC_FAILURES).register(registry);
+    this.commitRetries =
+        Counter.builder(TRANSACTIONS).tag("outcome", "commit-retried").register(registry);
     Gauge.builder(SHARDS, readableShards, AtomicLong::get).register(registry);
   }
 
   /**
-   * Reads until {@link #stop} is called: returns after the transaction in flight is committed.
+   * Reads until {@link #stop} is called: returns after the transaction in flight is committed (or,
+   * while Kafka is unavailable, abandoned: a restart reads it again from the checkpoint).
    *
    * @throws IngestFencedException when a replacement with the same transactional id took over
    * @throws InterruptedException when the thread is interrupted
    */
   public void run() throws InterruptedException {
-    ensureCheckpointTopic();
-    EventPublisher publisher = openPublisher();
+    runStartedAt = clock.millis();
     memory =
         new RequestMemory(
             settings.transactionalId(),
             RequestMemory.DEFAULT_MAX_ENTRIES,
             RequestMemory.DEFAULT_MAX_AGE,
             registry);
-    try (CheckpointLog log = new CheckpointLog(checkpointConsumer(), settings.stream())) {
-      while (!stopped()) {
+    try (Admin admin = Admin.create(new HashMap<>(kafka));
+        CheckpointLog log = new CheckpointLog(checkpointConsumer(), admin, settings.stream())) {
+      checkpointLog = log;
+      ensureCheckpointTopic(admin);
+      publisher = openPublisher();
+      while (publisher != null && !stopped()) {
         long now = clock.millis();
-        if (now >= nextSyncAt) {
+        if (reloadNeeded || now >= nextSyncAt) {
           sync(log);
           continue;
         }
@@ -198,10 +215,11 @@ public final class KinesisIngest {
           }
           continue;
         }
-        publisher = readOnce(next, publisher);
+        readOnce(next);
       }
     } finally {
       ready = false;
+      checkpointLog = null;
       memory.close();
       if (publisher != null) {
         publisher.close();
@@ -215,6 +233,10 @@ public final class KinesisIngest {
   /** Asks {@link #run} to return after the transaction in flight; from any thread. */
   public void stop() {
     stopRequested.countDown();
+    CheckpointLog log = checkpointLog;
+    if (log != null) {
+      log.wakeup(); // a checkpoint read blocked on an unavailable cluster returns at once
+    }
   }
 
   /** Whether the producer is initialised and the shards are known (for a readiness check). */
@@ -249,8 +271,7 @@ public final class KinesisIngest {
 
   // ---- one read, one transaction ----
 
-  private EventPublisher readOnce(ShardCursor cursor, EventPublisher publisher)
-      throws InterruptedException {
+  private void readOnce(ShardCursor cursor) throws InterruptedException {
     long now = clock.millis();
     GetRecordsResponse response;
     try {
@@ -264,9 +285,10 @@ public final class KinesisIngest {
       reads.get("expired-iterator").increment();
       LOG.info("iterator of {} expired; renewing it from the checkpoint", cursor.shardId());
       cursor.rewind();
-      return publisher;
+      return;
     } catch (SdkException e) {
-      boolean throttled = Retry.classify(e) == Retry.Verdict.RETRY && isThrottling(e);
+      boolean retriable = Retry.classify(e) == Retry.Verdict.RETRY;
+      boolean throttled = retriable && isThrottling(e);
       reads.get(throttled ? "throttled" : "failed").increment();
       cursor.failures++;
       cursor.nextReadAt = now + backoff(cursor.failures).toMillis();
@@ -275,62 +297,39 @@ public final class KinesisIngest {
       } else {
         LOG.warn(
             "reading {} failed (attempt {}): {}", cursor.shardId(), cursor.failures, e.toString());
-        cursor.rewind();
       }
-      return publisher;
+      if (!retriable) {
+        cursor.rewind(); // the iterator may be the problem; a passing failure keeps it
+      }
+      return;
     }
     cursor.failures = 0;
     List<Record> batch = response.records();
     boolean shardEnd = response.nextShardIterator() == null;
     long batchBytes = 0;
-    String last = cursor.committedSequence;
     if (!batch.isEmpty() || shardEnd) {
-      try {
-        publisher.beginTransaction();
-        for (Record record : batch) {
-          SdkBytes data = record.data();
-          byte[] payload = data.asByteArrayUnsafe();
-          batchBytes += payload.length;
-          Source source = new Source(settings.stream(), cursor.shardId(), record.sequenceNumber());
-          long ingestedAt =
-              record.approximateArrivalTimestamp() == null
-                  ? now
-                  : record.approximateArrivalTimestamp().toEpochMilli();
-          Outcome outcome = processor.process(payload, source, ingestedAt, memory);
-          var unused = publisher.publish(outcome); // a failed send fails the commit
-          last = record.sequenceNumber();
-        }
-        Checkpoint checkpoint =
-            new Checkpoint(last, shardEnd, clock.millis(), settings.transactionalId());
-        publisher.publishRecord(
-            new ProducerRecord<>(
-                Topics.INGEST_CHECKPOINTS,
-                Checkpoint.key(settings.stream(), cursor.shardId()),
-                checkpoint.toJson()));
-        publisher.commitTransaction();
-      } catch (KafkaException e) {
-        aborted.increment();
-        cursor.rewind();
-        memory.clear(); // it learned from the batch that will be read again
-        return recover(publisher, e);
+      String last = batch.isEmpty() ? cursor.committedSequence : lastSequence(batch);
+      for (Record record : batch) {
+        batchBytes += record.data().asByteArrayUnsafe().length;
       }
-      committed.increment();
-      kafkaFailures = 0;
+      if (!commit(cursor, batch, new Checkpoint(last, shardEnd, now, settings.transactionalId()))) {
+        return; // not committed: the shard was rewound to its checkpoint
+      }
       cursor.committedSequence = last;
       records.increment(batch.size());
       bytes.increment((double) batchBytes);
+      if (shardEnd) {
+        LOG.info("{} reached its end at {}; its children may start", cursor.shardId(), last);
+        removeCursor(cursor.shardId());
+        nextSyncAt = now; // children become readable
+        return;
+      }
     }
     reads.get(batch.isEmpty() ? "empty" : "records").increment();
     long behind = response.millisBehindLatest() == null ? 0 : response.millisBehindLatest();
     cursor.millisBehindLatest = behind;
     if (!batch.isEmpty() || behind == 0) { // written now, or nothing after it
       cursor.checkpointConfirmedAt = clock.millis();
-    }
-    if (shardEnd) {
-      LOG.info("{} reached its end at {}; its children may start", cursor.shardId(), last);
-      removeCursor(cursor.shardId());
-      nextSyncAt = now; // children become readable
-      return publisher;
     }
     cursor.iterator = response.nextShardIterator();
     long perCall = 1000L / settings.readsPerSecondPerShard();
@@ -340,7 +339,119 @@ public final class KinesisIngest {
       wait = Math.max(wait, settings.idleInterval().toMillis());
     }
     cursor.nextReadAt = now + wait;
-    return publisher;
+  }
+
+  private static String lastSequence(List<Record> batch) {
+    return batch.get(batch.size() - 1).sequenceNumber();
+  }
+
+  /**
+   * Writes the batch's events and the shard's checkpoint in one transaction.
+   *
+   * @return whether it was committed; when not, the shard is rewound to its last checkpoint (and
+   *     after a re-created producer every shard is reloaded from the checkpoint topic)
+   * @throws IngestFencedException when another producer with this transactional id took over
+   */
+  private boolean commit(ShardCursor cursor, List<Record> batch, Checkpoint checkpoint)
+      throws InterruptedException {
+    boolean committing = false;
+    try {
+      publisher.beginTransaction();
+      for (Record record : batch) {
+        Source source = new Source(settings.stream(), cursor.shardId(), record.sequenceNumber());
+        long ingestedAt =
+            record.approximateArrivalTimestamp() == null
+                ? checkpoint.committedAt()
+                : record.approximateArrivalTimestamp().toEpochMilli();
+        Outcome outcome =
+            processor.process(record.data().asByteArrayUnsafe(), source, ingestedAt, memory);
+        var unused = publisher.publish(outcome); // a failed send fails the commit
+      }
+      publisher.publishRecord(
+          new ProducerRecord<>(
+              Topics.INGEST_CHECKPOINTS,
+              Checkpoint.key(settings.stream(), cursor.shardId()),
+              checkpoint.toJson()));
+      committing = true;
+      publisher.commitTransaction();
+    } catch (RuntimeException failure) {
+      if (!recover(failure, committing)) {
+        cursor.rewind();
+        memory.clear(); // it learned from the batch that will be read again
+        return false;
+      }
+    }
+    committed.increment();
+    ownCheckpoints.put(cursor.shardId(), checkpoint);
+    kafkaFailures = 0;
+    return true;
+  }
+
+  /**
+   * After a failed transaction: a commit that timed out is retried (Kafka's rule: it may have
+   * completed, and aborting is not allowed then); anything else is aborted; when aborting fails
+   * too, the producer is re-created (its initTransactions aborts what is left) and every shard
+   * reloaded from the checkpoint topic, since a replacement may have written there meanwhile.
+   * Reading waits all along: this is the backpressure.
+   *
+   * @return true when a retried commit succeeded after all
+   * @throws IngestFencedException when another producer with this transactional id took over
+   */
+  private boolean recover(RuntimeException failure, boolean committing)
+      throws InterruptedException {
+    RuntimeException current = failure;
+    if (committing && current instanceof TimeoutException) {
+      commitRetries.increment();
+      while (!stopped()) {
+        kafkaFailures++;
+        LOG.warn("committing timed out (attempt {}); retrying the commit", kafkaFailures);
+        pauseAfterKafkaFailure();
+        try {
+          publisher.commitTransaction();
+          return true;
+        } catch (TimeoutException again) {
+          commitRetries.increment();
+        } catch (RuntimeException other) {
+          current = other;
+          break;
+        }
+      }
+      if (stopped()) {
+        return false; // the outcome is unknown; the checkpoint topic knows it at the next start
+      }
+    }
+    throwIfFenced(current);
+    aborted.increment();
+    kafkaFailures++;
+    LOG.warn(
+        "a Kafka transaction failed (attempt {}); the shard is read again from its checkpoint: {}",
+        kafkaFailures,
+        current.toString());
+    try {
+      publisher.abortTransaction();
+      pauseAfterKafkaFailure();
+      return false;
+    } catch (RuntimeException abortFailure) {
+      throwIfFenced(abortFailure);
+      LOG.warn("aborting failed too; re-creating the producer: {}", abortFailure.toString());
+    }
+    publisher.close();
+    publisher = null;
+    ready = false;
+    pauseAfterKafkaFailure();
+    publisher = openPublisher();
+    reloadNeeded = true;
+    return false;
+  }
+
+  private void throwIfFenced(RuntimeException failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ProducerFencedException) {
+        publisher.close();
+        publisher = null;
+        throw new IngestFencedException(settings.transactionalId(), failure);
+      }
+    }
   }
 
   private static boolean isThrottling(SdkException e) {
@@ -360,46 +471,16 @@ public final class KinesisIngest {
           .startingSequenceNumber(cursor.committedSequence);
     } else if (cursor.continuesAParent || settings.startPosition() == StartPosition.TRIM_HORIZON) {
       request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-    } else if (settings.startPosition() == StartPosition.LATEST) {
-      request.shardIteratorType(ShardIteratorType.LATEST);
     } else {
-      request
-          .shardIteratorType(ShardIteratorType.AT_TIMESTAMP)
-          .timestamp(settings.startTimestamp());
+      // LATEST is pinned to the time the reader started, so that a rewind, an expired iterator or
+      // a child shard cannot skip what arrived since
+      Instant at =
+          settings.startPosition() == StartPosition.LATEST
+              ? Instant.ofEpochMilli(runStartedAt)
+              : settings.startTimestamp();
+      request.shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(at);
     }
     return kinesis.getShardIterator(request.build()).shardIterator();
-  }
-
-  /**
-   * After a failed transaction: abort it on the same producer when possible, else re-create the
-   * publisher (its initTransactions aborts what is left), retrying with backoff while Kafka is
-   * down. Reading waits meanwhile.
-   */
-  private EventPublisher recover(EventPublisher publisher, KafkaException failure)
-      throws InterruptedException {
-    if (fenced(failure)) {
-      publisher.close();
-      throw new IngestFencedException(settings.transactionalId(), failure);
-    }
-    kafkaFailures++;
-    LOG.warn(
-        "a Kafka transaction failed (attempt {}); the shard is read again from its checkpoint: {}",
-        kafkaFailures,
-        failure.toString());
-    try {
-      publisher.abortTransaction();
-      pauseAfterKafkaFailure();
-      return publisher;
-    } catch (KafkaException abortFailure) {
-      if (fenced(abortFailure)) {
-        publisher.close();
-        throw new IngestFencedException(settings.transactionalId(), abortFailure);
-      }
-      LOG.warn("aborting failed too; re-creating the producer: {}", abortFailure.toString());
-    }
-    publisher.close();
-    pauseAfterKafkaFailure();
-    return openPublisher();
   }
 
   private void pauseAfterKafkaFailure() throws InterruptedException {
@@ -409,17 +490,6 @@ public final class KinesisIngest {
     }
   }
 
-  private static boolean fenced(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ProducerFencedException
-          || t instanceof InvalidProducerEpochException
-          || t instanceof TransactionalIdAuthorizationException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private Duration backoff(int attempt) {
     return Retry.delay(
         Math.max(1, attempt), settings.retryBase(), settings.retryCap(), random.nextDouble());
@@ -427,37 +497,37 @@ public final class KinesisIngest {
 
   // ---- Kafka clients ----
 
-  /** A transactional publisher, initialised; retries with backoff while Kafka is unreachable. */
+  /**
+   * A transactional publisher, initialised; retries with backoff while Kafka is unreachable.
+   *
+   * @return the publisher, or null when stopped before Kafka could be reached
+   */
   private EventPublisher openPublisher() throws InterruptedException {
-    for (int attempt = 1; ; attempt++) {
+    for (int attempt = 1; !stopped(); attempt++) {
       Map<String, Object> config = new HashMap<>(kafka);
+      config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS);
       config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
       config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, settings.transactionalId());
-      EventPublisher publisher = new EventPublisher(config, registry);
+      EventPublisher created = new EventPublisher(config, registry);
       try {
-        publisher.initTransactions();
+        created.initTransactions();
         LOG.info("transactional producer {} ready", settings.transactionalId());
-        return publisher;
-      } catch (KafkaException e) {
-        publisher.close();
-        if (fenced(e) || stopped()) {
-          throw e instanceof ProducerFencedException
-              ? new IngestFencedException(settings.transactionalId(), e)
-              : e;
-        }
+        return created;
+      } catch (RuntimeException e) {
+        created.close();
         Duration pause = backoff(attempt);
         LOG.warn(
             "Kafka not ready for {} ({}); retrying in {}", settings.transactionalId(), e, pause);
         if (stopRequested.await(pause.toMillis(), TimeUnit.MILLISECONDS)) {
-          throw new KafkaException("stopped while Kafka was unavailable", e);
+          break;
         }
       }
     }
+    return null;
   }
 
   private KafkaConsumer<byte[], byte[]> checkpointConsumer() {
     Map<String, Object> config = new HashMap<>(kafka);
-    config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned partitions, no group
@@ -471,8 +541,8 @@ public final class KinesisIngest {
    * Creates the compacted checkpoint topic when it is missing (one partition: it holds one small
    * record per shard). Deployments that create topics themselves (deploy/kafka) are left alone.
    */
-  private void ensureCheckpointTopic() throws InterruptedException {
-    try (Admin admin = Admin.create(new HashMap<>(kafka))) {
+  private static void ensureCheckpointTopic(Admin admin) throws InterruptedException {
+    try {
       NewTopic topic =
           new NewTopic(Topics.INGEST_CHECKPOINTS, 1, (short) -1)
               .configs(
@@ -493,20 +563,38 @@ public final class KinesisIngest {
 
   // ---- shards ----
 
-  private void sync(CheckpointLog log) throws InterruptedException {
-    long now = clock.millis();
+  /**
+   * Refreshes the shard list and the checkpoints and starts readers for the shards that became
+   * readable. A reload (at the start and after a re-created producer) drops every reader and reads
+   * the checkpoint topic completely (up to its last written offset, waiting for open transactions
+   * to end), so that nothing committed by a predecessor or a replacement is read again. Between
+   * reloads the topic is read incrementally and may lag (its read_committed end trails the
+   * commits); this instance's own commits are laid over it, and for other instances' shards a lag
+   * only delays a child.
+   */
+  private void sync(CheckpointLog log) {
     try {
-      shards = listShards();
-      Map<String, Checkpoint> checkpoints = log.refresh(KAFKA_TIMEOUT);
-      List<ShardInfo> readable =
+      if (reloadNeeded) {
+        for (String shard : new ArrayList<>(cursors.keySet())) {
+          removeCursor(shard);
+        }
+        ownCheckpoints.clear();
+        memory.clear();
+      }
+      List<ShardInfo> listed = listShards();
+      Map<String, Checkpoint> checkpoints = new HashMap<>(log.refresh(KAFKA_TIMEOUT, reloadNeeded));
+      checkpoints.putAll(ownCheckpoints);
+      reloadNeeded = false;
+      shards = listed;
+      long now = clock.millis();
+      for (ShardInfo shard :
           ShardPlan.readable(
-              shards, checkpoints, settings.instanceIndex(), settings.instanceCount());
-      for (ShardInfo shard : readable) {
+              shards, checkpoints, settings.instanceIndex(), settings.instanceCount())) {
         if (!cursors.containsKey(shard.shardId())) {
           ShardCursor cursor =
               new ShardCursor(
                   shard,
-                  ShardPlan.continuesAParent(shard, shards),
+                  ShardPlan.continuesAParent(shard, checkpoints),
                   checkpoints.get(shard.shardId()),
                   now);
           addCursor(cursor);
@@ -522,7 +610,9 @@ public final class KinesisIngest {
     } catch (SdkException | KafkaException e) {
       // the shards already known are still read (their transactions tell whether Kafka is up)
       syncFailures.increment();
-      LOG.warn("refreshing the shards of {} failed: {}", settings.stream(), e.toString());
+      if (!stopped()) {
+        LOG.warn("refreshing the shards of {} failed: {}", settings.stream(), e.toString());
+      }
       nextSyncAt = clock.millis() + settings.shardSyncInterval().toMillis();
     }
   }

@@ -11,7 +11,7 @@ final class ShardCursor {
   final boolean continuesAParent;
 
   /** The last sequence number whose events are committed; null before the first. */
-  String committedSequence;
+  volatile String committedSequence;
 
   /** The iterator for the next GetRecords; null when one must be requested. */
   String iterator;

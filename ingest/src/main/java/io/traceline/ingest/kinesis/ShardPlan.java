@@ -21,9 +21,9 @@ import org.apache.kafka.common.utils.Utils;
  *       retention period). A child therefore starts only after its parents were read to their end,
  *       also when another instance owns a parent, so records of one partition key stay in order
  *       across a reshard.
- *   <li><b>Start</b>: a shard with a checkpoint continues after it; a shard whose parent is listed
- *       starts at its trim horizon (its records follow the parent's); any other shard starts at the
- *       configured position.
+ *   <li><b>Start</b>: a shard with a checkpoint continues after it; a shard of whose parents
+ *       records were read starts at its trim horizon (its records follow the parent's); any other
+ *       shard starts at the configured position.
  * </ul>
  */
 final class ShardPlan {
@@ -67,11 +67,14 @@ final class ShardPlan {
 
   /**
    * Whether a shard without a checkpoint starts at its trim horizon rather than the configured
-   * position: when one of its parents is still listed, its records continue the parent's.
+   * position: when Traceline read records of one of its parents, the child's records continue them.
+   * A parent that was never read (a LATEST or AT_TIMESTAMP start after the reshard) gives the child
+   * the configured position, so a new deployment does not ingest a day of backlog.
    */
-  static boolean continuesAParent(ShardInfo shard, List<ShardInfo> shards) {
-    for (ShardInfo other : shards) {
-      if (shard.parents().contains(other.shardId())) {
+  static boolean continuesAParent(ShardInfo shard, Map<String, Checkpoint> checkpoints) {
+    for (String parent : shard.parents()) {
+      Checkpoint checkpoint = checkpoints.get(parent);
+      if (checkpoint != null && checkpoint.sequenceNumber() != null) {
         return true;
       }
     }

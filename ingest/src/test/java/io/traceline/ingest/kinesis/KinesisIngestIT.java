@@ -243,9 +243,22 @@ class KinesisIngestIT {
               });
       awaitEvents(kafka, stream, ids.size());
 
-      start(settings(stream), kinesis, kafka, new SimpleMeterRegistry()); // same index
-      ids.addAll(put(kinesis, stream, 10, 10));
-
+      KinesisIngest replacement =
+          start(settings(stream), kinesis, kafka, new SimpleMeterRegistry()); // same index
+      poll("the replacement ready", WAIT, replacement::ready);
+      // the first instance learns that it was fenced at its next transaction: give it records
+      int next = 10;
+      while (!firstRun.isDone() && next < 200) {
+        ids.addAll(put(kinesis, stream, next, 2));
+        next += 2;
+        try {
+          firstRun.get(300, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException stillRunning) {
+          // not fenced yet: the next records will tell it
+        } catch (java.util.concurrent.ExecutionException ended) {
+          break; // asserted below
+        }
+      }
       java.util.concurrent.ExecutionException failure =
           org.assertj.core.api.Assertions.catchThrowableOfType(
               java.util.concurrent.ExecutionException.class,

@@ -85,11 +85,15 @@ class KinesisIngestOutageIT {
       kafka.close(); // the outage
       ids.addAll(put(kinesis, stream, 20, 20));
       poll(
-          "ingest noticing that Kafka is down",
+          "a transaction attempted while Kafka is down",
           WAIT,
           () ->
               registry.get(KinesisIngest.TRANSACTIONS).tag("outcome", "aborted").counter().count()
-                      + registry.get(KinesisIngest.SYNC_FAILURES).counter().count()
+                      + registry
+                          .get(KinesisIngest.TRANSACTIONS)
+                          .tag("outcome", "commit-retried")
+                          .counter()
+                          .count()
                   > 0);
       double committedDuringOutage =
           registry.get(KinesisIngest.TRANSACTIONS).tag("outcome", "committed").counter().count();

@@ -102,9 +102,14 @@ class ShardPlanTest {
   }
 
   @Test
-  void aShardContinuesAParentOnlyWhileTheParentIsListed() {
-    assertThat(ShardPlan.continuesAParent(C, ALL)).isTrue();
-    assertThat(ShardPlan.continuesAParent(B, ALL)).isFalse();
-    assertThat(ShardPlan.continuesAParent(C, List.of(B, C, D))).isFalse();
+  void aChildStartsAtItsBeginningOnlyWhenRecordsOfAParentWereRead() {
+    assertThat(ShardPlan.continuesAParent(C, Map.of(A.shardId(), end()))).isTrue();
+    assertThat(ShardPlan.continuesAParent(E, Map.of(D.shardId(), at("7")))).isTrue();
+    assertThat(ShardPlan.continuesAParent(B, Map.of(A.shardId(), end()))).isFalse();
+    assertThat(ShardPlan.continuesAParent(C, Map.of())).as("parent never read").isFalse();
+    assertThat(
+            ShardPlan.continuesAParent(C, Map.of(A.shardId(), new Checkpoint(null, true, 1L, "t"))))
+        .as("parent ended before any record was read (a LATEST start)")
+        .isFalse();
   }
 }
