@@ -30,8 +30,8 @@ public final class Topics {
   public static final String ALERTS = "traceline.alerts";
 
   /**
-   * Compacted: key {@code stream/shardId}, value the shard's last ingested Kinesis sequence number
-   * (or its end). Written by ingest in the same transaction as the events of those records.
+   * Compacted: key {@code prefix/stream/shardId}, value the shard's last ingested Kinesis sequence
+   * number (or its end). Written by ingest in the same transaction as the events of those records.
    */
   public static final String INGEST_CHECKPOINTS = "traceline.ingest.checkpoints";
 

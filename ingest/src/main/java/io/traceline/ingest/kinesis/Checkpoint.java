@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * How far one shard was ingested: the sequence number of the last record whose events are in Kafka,
  * or the shard's end. Lives in the compacted {@link io.traceline.model.Topics#INGEST_CHECKPOINTS}
- * topic under the key {@code stream/shardId}, written in the same transaction as those events.
+ * topic under the key {@code scope/shardId} ({@link KinesisSettings#checkpointScope()}: {@code
+ * prefix/stream}), written in the same transaction as those events.
  *
  * @param sequenceNumber the last ingested record's sequence number; null when the shard ended
  *     before any record was read
@@ -27,17 +28,17 @@ record Checkpoint(String sequenceNumber, boolean shardEnd, long committedAt, Str
   }
 
   /** The record key of a shard's checkpoint. */
-  static byte[] key(String stream, String shardId) {
-    return (stream + "/" + shardId).getBytes(StandardCharsets.UTF_8);
+  static byte[] key(String scope, String shardId) {
+    return (scope + "/" + shardId).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The shard id in {@code key} when it belongs to {@code stream}, else null. */
-  static String shardOf(byte[] key, String stream) {
+  /** The shard id in {@code key} when it belongs to {@code scope}, else null. */
+  static String shardOf(byte[] key, String scope) {
     if (key == null) {
       return null;
     }
     String text = new String(key, StandardCharsets.UTF_8);
-    String prefix = stream + "/";
+    String prefix = scope + "/";
     return text.startsWith(prefix) ? text.substring(prefix.length()) : null;
   }
 

@@ -38,7 +38,7 @@ final class CheckpointLog implements AutoCloseable {
 
   private final Consumer<byte[], byte[]> consumer;
   private final Admin admin;
-  private final String stream;
+  private final String scope;
   private final Map<String, Checkpoint> checkpoints = new HashMap<>();
   private long unreadable;
 
@@ -46,10 +46,10 @@ final class CheckpointLog implements AutoCloseable {
    * @param consumer a read_committed consumer; owned and closed here
    * @param admin for the last written offsets (a complete read); not owned
    */
-  CheckpointLog(Consumer<byte[], byte[]> consumer, Admin admin, String stream) {
+  CheckpointLog(Consumer<byte[], byte[]> consumer, Admin admin, String scope) {
     this.consumer = consumer;
     this.admin = admin;
-    this.stream = stream;
+    this.scope = scope;
   }
 
   /**
@@ -87,9 +87,9 @@ final class CheckpointLog implements AutoCloseable {
         throw new TimeoutException("checkpoints not read to their end within " + timeout);
       }
       for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-        String shard = Checkpoint.shardOf(record.key(), stream);
+        String shard = Checkpoint.shardOf(record.key(), scope);
         if (shard == null) {
-          continue; // another stream's
+          continue; // another deployment's or stream's
         }
         if (record.value() == null) {
           checkpoints.remove(shard); // deleted by an operator: start again as configured

@@ -197,7 +197,8 @@ public final class KinesisIngest {
             RequestMemory.DEFAULT_MAX_AGE,
             registry);
     try (Admin admin = Admin.create(new HashMap<>(kafka));
-        CheckpointLog log = new CheckpointLog(checkpointConsumer(), admin, settings.stream())) {
+        CheckpointLog log =
+            new CheckpointLog(checkpointConsumer(), admin, settings.checkpointScope())) {
       checkpointLog = log;
       ensureCheckpointTopic(admin);
       publisher = openPublisher();
@@ -370,7 +371,7 @@ public final class KinesisIngest {
       publisher.publishRecord(
           new ProducerRecord<>(
               Topics.INGEST_CHECKPOINTS,
-              Checkpoint.key(settings.stream(), cursor.shardId()),
+              Checkpoint.key(settings.checkpointScope(), cursor.shardId()),
               checkpoint.toJson()));
       committing = true;
       publisher.commitTransaction();

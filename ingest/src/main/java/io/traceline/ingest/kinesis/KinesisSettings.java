@@ -136,6 +136,15 @@ public record KinesisSettings(
         retryCap);
   }
 
+  /**
+   * What the checkpoints of this deployment are keyed under, {@code prefix/stream}: deployments
+   * with different prefixes never read each other's checkpoints, even for streams of the same name
+   * in other regions or accounts.
+   */
+  public String checkpointScope() {
+    return transactionalIdPrefix + "/" + stream;
+  }
+
   /** This instance's Kafka transactional id: {@code prefix-stream-index}. */
   public String transactionalId() {
     return transactionalIdPrefix + "-" + stream + "-" + instanceIndex;

@@ -30,12 +30,14 @@ class CheckpointTest {
 
   @Test
   void keysNameTheStreamAndTheShard() {
-    byte[] key = Checkpoint.key("logs", "shardId-000000000001");
-    assertThat(new String(key, StandardCharsets.UTF_8)).isEqualTo("logs/shardId-000000000001");
-    assertThat(Checkpoint.shardOf(key, "logs")).isEqualTo("shardId-000000000001");
-    assertThat(Checkpoint.shardOf(key, "log")).isNull();
-    assertThat(Checkpoint.shardOf(key, "other")).isNull();
-    assertThat(Checkpoint.shardOf(null, "logs")).isNull();
+    String scope = KinesisSettings.defaults("logs").checkpointScope();
+    byte[] key = Checkpoint.key(scope, "shardId-000000000001");
+    assertThat(new String(key, StandardCharsets.UTF_8))
+        .isEqualTo("traceline-ingest/logs/shardId-000000000001");
+    assertThat(Checkpoint.shardOf(key, scope)).isEqualTo("shardId-000000000001");
+    assertThat(Checkpoint.shardOf(key, "traceline-ingest/log")).isNull();
+    assertThat(Checkpoint.shardOf(key, "other/logs")).as("another deployment's").isNull();
+    assertThat(Checkpoint.shardOf(null, scope)).isNull();
   }
 
   @Test

@@ -109,7 +109,7 @@ class KinesisIngestIT {
       List<Long> children = new ArrayList<>();
       List<Shard> shards = kinesis.listShards(b -> b.streamName(stream)).shards();
       for (ConsumerRecord<byte[], byte[]> record : checkpoints) {
-        String shard = Checkpoint.shardOf(record.key(), stream);
+        String shard = Checkpoint.shardOf(record.key(), settings(stream).checkpointScope());
         if (shard == null) {
           continue;
         }
