@@ -1,5 +1,9 @@
 package io.traceline.correlator.internals;
 
+import io.traceline.correlator.CorrelatorSettings;
+import java.nio.ByteBuffer;
+import org.apache.kafka.streams.state.KeyValueStore;
+
 /**
  * The correlator's notion of "now" for one task: the highest event time seen, advanced by the
  * wall-clock time that passed since it last moved. Replayed history at full speed moves it with the
@@ -13,6 +17,9 @@ package io.traceline.correlator.internals;
  */
 final class CorrelatorClock {
 
+  /** The key under which a processor saves its clock in one of its stores. */
+  static final String STORE_KEY = "~clock";
+
   private final long maxSkew;
   private long streamTime = Long.MIN_VALUE;
   private long wallAtAdvance;
@@ -20,6 +27,31 @@ final class CorrelatorClock {
   /** A clock that trusts event times up to {@code maxSkewMs} past their ingestion. */
   CorrelatorClock(long maxSkewMs) {
     this.maxSkew = maxSkewMs;
+  }
+
+  /**
+   * The clock of a task of a correlator with {@code settings}, continuing from the time {@link
+   * #save}d in {@code store} before a restart or a move, if any; the wall clock counts from {@code
+   * wallNow}. Processors build it in {@code init}: Streams may init a processor again (a revived
+   * task), so it starts from the store, not the heap.
+   */
+  static CorrelatorClock restoredFrom(
+      KeyValueStore<String, byte[]> store, CorrelatorSettings settings, long wallNow) {
+    CorrelatorClock clock =
+        new CorrelatorClock(
+            Math.min(settings.maxClockSkew().toMillis(), settings.inactivityGap().toMillis()));
+    byte[] saved = store.get(STORE_KEY);
+    if (saved != null) {
+      clock.restore(ByteBuffer.wrap(saved).getLong(), wallNow);
+    }
+    return clock;
+  }
+
+  /** Saves the clock's time at {@code wallNow} in {@code store} and returns it. */
+  long save(KeyValueStore<String, byte[]> store, long wallNow) {
+    long now = now(wallNow);
+    store.put(STORE_KEY, ByteBuffer.allocate(8).putLong(now).array());
+    return now;
   }
 
   /** Continues from a time saved before a restart; the wall clock counts from {@code wallNow}. */

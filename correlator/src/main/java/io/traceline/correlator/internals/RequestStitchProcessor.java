@@ -60,7 +60,6 @@ public final class RequestStitchProcessor implements Processor<String, byte[], S
 
   private static final String TRACE_FROM = "traceFrom";
   private static final String REQUEST_ID_FROM = "requestIdFrom";
-  private static final String CLOCK_KEY = "~clock";
   private static final char SEP = '\u0000';
   private static final byte PENDING = 'p';
   private static final byte LINK = 'l';
@@ -98,14 +97,8 @@ public final class RequestStitchProcessor implements Processor<String, byte[], S
     this.pending = context.getStateStore(StoreNames.STITCH_PENDING);
     this.starts = context.getStateStore(StoreNames.STITCH_STARTS);
     this.expiry = context.getStateStore(StoreNames.STITCH_EXPIRY);
-    this.clock =
-        new CorrelatorClock(
-            Math.min(settings.maxClockSkew().toMillis(), settings.inactivityGap().toMillis()));
+    this.clock = CorrelatorClock.restoredFrom(links, settings, context.currentSystemTimeMs());
     this.nextCheckAt = Long.MIN_VALUE;
-    byte[] saved = links.get(CLOCK_KEY);
-    if (saved != null) {
-      clock.restore(ByteBuffer.wrap(saved).getLong(), context.currentSystemTimeMs());
-    }
     context.schedule(
         settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, new ExpireDue());
   }
@@ -115,8 +108,7 @@ public final class RequestStitchProcessor implements Processor<String, byte[], S
     @Override
     public void punctuate(long wallTime) {
       if (clock.started()) {
-        long now = clock.now(wallTime);
-        links.put(CLOCK_KEY, ByteBuffer.allocate(8).putLong(now).array());
+        long now = clock.save(links, wallTime);
         expire(now);
       }
     }

@@ -47,7 +47,6 @@ import org.slf4j.LoggerFactory;
 public final class TraceCorrelatorProcessor implements Processor<String, byte[], String, byte[]> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TraceCorrelatorProcessor.class);
-  private static final String CLOCK_KEY = "~clock";
   private static final byte[] MARKER = {1};
   private static final int MAX_DUE_PER_PASS = 10_000;
   private static final int MAX_DEAD_TRACE_BYTES = 512 * 1024;
@@ -87,14 +86,8 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     this.meta = context.getStateStore(StoreNames.META);
     this.deadlines = context.getStateStore(StoreNames.DEADLINES);
     // Streams may init a processor again (a revived task): start from the stores, not the heap.
-    this.clock =
-        new CorrelatorClock(
-            Math.min(settings.maxClockSkew().toMillis(), settings.inactivityGap().toMillis()));
+    this.clock = CorrelatorClock.restoredFrom(meta, settings, context.currentSystemTimeMs());
     this.nextCheckAt = Long.MIN_VALUE;
-    byte[] saved = meta.get(CLOCK_KEY);
-    if (saved != null) {
-      clock.restore(ByteBuffer.wrap(saved).getLong(), context.currentSystemTimeMs());
-    }
     context.schedule(
         settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, new CloseDue());
   }
@@ -104,8 +97,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     @Override
     public void punctuate(long wallTime) {
       if (clock.started()) {
-        long now = clock.now(wallTime);
-        meta.put(CLOCK_KEY, ByteBuffer.allocate(8).putLong(now).array());
+        long now = clock.save(meta, wallTime);
         closeDue(now);
       }
     }
