@@ -49,6 +49,7 @@ public final class IngestCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration STATUS_INTERVAL = Duration.ofMinutes(1);
 
   @Mixin ConfigOptions config = new ConfigOptions();
 
@@ -131,9 +132,15 @@ public final class IngestCommand implements Callable<Integer> {
           settings.kinesis().stream(),
           settings.kafka().bootstrapServers(),
           settings.kinesis().transactionalId());
+      IngestStatus status = new IngestStatus(registry);
+      long nextStatus = System.nanoTime() + STATUS_INTERVAL.toNanos();
       while (!signal.await(Duration.ofSeconds(1))) {
         if (run.isDone()) {
           return failed(run);
+        }
+        if (System.nanoTime() >= nextStatus) {
+          LOG.info("{}", status.sinceLast());
+          nextStatus += STATUS_INTERVAL.toNanos();
         }
       }
       LOG.info("stopping: finishing the transaction in flight");
