@@ -1,5 +1,6 @@
 package io.traceline.app;
 
+import io.traceline.app.cli.SignalStop;
 import io.traceline.app.cloudwatch.BackfillCommand;
 import io.traceline.app.cloudwatch.SubscribeCommand;
 import io.traceline.app.correlate.CorrelateCommand;
@@ -57,6 +58,8 @@ public final class Traceline implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    int exitCode = commandLine().execute(args);
+    SignalStop.mainReturned(exitCode); // after SIGTERM the JVM exits with it, not with 143
+    System.exit(exitCode);
   }
 }

@@ -8,8 +8,19 @@ import java.util.concurrent.TimeUnit;
  * Turns SIGINT/SIGTERM into a stop request that a command's loop polls, and keeps the JVM alive
  * until the command has shut down cleanly (or a deadline passed). {@link #install()} registers the
  * shutdown hook; {@link #close()} says the clean shutdown is done and removes it. Thread-safe.
+ *
+ * <p>Exit status after a signal: the command's own exit code (0 for a clean stop), which {@code
+ * main} hands over through {@link #mainReturned}, instead of the JVM's 128 + signal number; 1 when
+ * the clean shutdown missed its deadline. Supervisors (Kubernetes, systemd) then see a clean stop
+ * as one.
  */
 public final class SignalStop implements AutoCloseable {
+
+  /** How long a signal waits for {@code main} to report the exit code after the clean shutdown. */
+  private static final Duration MAIN_DEADLINE = Duration.ofSeconds(5);
+
+  private static final CountDownLatch MAIN_RETURNED = new CountDownLatch(1);
+  private static volatile int mainExitCode = 1;
 
   private final CountDownLatch stop = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -21,6 +32,15 @@ public final class SignalStop implements AutoCloseable {
    */
   public SignalStop(String threadName, Duration cleanupDeadline) {
     this.hook = new Thread(new OnSignal(stop, finished, cleanupDeadline), threadName);
+  }
+
+  /**
+   * Called by {@code main} with the command's exit code just before it exits: after a signal, the
+   * JVM exits with this code.
+   */
+  public static void mainReturned(int exitCode) {
+    mainExitCode = exitCode;
+    MAIN_RETURNED.countDown();
   }
 
   /** Registers the shutdown hook; returns this. */
@@ -57,7 +77,11 @@ public final class SignalStop implements AutoCloseable {
     }
   }
 
-  /** On SIGINT/SIGTERM: requests the stop, then waits for the clean shutdown to finish. */
+  /**
+   * On SIGINT/SIGTERM: requests the stop, waits for the clean shutdown and for {@code main}'s exit
+   * code, then ends the JVM with that code (halting: the JVM is already shutting down, where {@code
+   * System.exit} would block).
+   */
   private static final class OnSignal implements Runnable {
     private final CountDownLatch stop;
     private final CountDownLatch finished;
@@ -72,11 +96,18 @@ public final class SignalStop implements AutoCloseable {
     @Override
     public void run() {
       stop.countDown();
+      int status = 1;
       try {
-        finished.await(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        if (finished.await(deadline.toMillis(), TimeUnit.MILLISECONDS)
+            && MAIN_RETURNED.await(MAIN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+          status = mainExitCode;
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      System.out.flush();
+      System.err.flush();
+      Runtime.getRuntime().halt(status);
     }
   }
 }

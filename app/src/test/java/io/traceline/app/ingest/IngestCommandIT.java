@@ -102,6 +102,7 @@ class IngestCommandIT {
       List<String> found = awaitEvents(kafka, stream, ids.size());
       second.destroy(); // SIGTERM: finish the transaction in flight, then exit
       assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+      assertThat(second.exitValue()).as("a clean stop exits 0").isZero();
 
       assertThat(found).containsExactlyInAnyOrderElementsOf(ids);
       assertThat(eventIds(kafka, stream))
