@@ -29,8 +29,9 @@ final class IngestStatus {
     double eventsNow =
         count(RecordProcessor.EVENTS, "routing", "keyed")
             + count(RecordProcessor.EVENTS, "routing", "unkeyed");
-    double deadNow = count(RecordProcessor.EVENTS, "routing", "dead-letter")
-        + count(RecordProcessor.RECORDS, "outcome", "failed");
+    double deadNow =
+        count(RecordProcessor.EVENTS, "routing", "dead-letter")
+            + count(RecordProcessor.RECORDS, "outcome", "failed");
     double abortedNow = count(KinesisIngest.TRANSACTIONS, "outcome", "aborted");
     double behind = 0;
     for (Gauge gauge : registry.find(KinesisIngest.MILLIS_BEHIND).gauges()) {
