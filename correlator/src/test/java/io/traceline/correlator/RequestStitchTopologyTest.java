@@ -125,7 +125,14 @@ class RequestStitchTopologyTest {
 
   private static RequestLink link(String requestId, String trace, Long start, long ts) {
     return new RequestLink(
-        requestId, trace, TraceIdFormat.XRAY, GROUP, STREAM, start, ts, ts + 1000);
+        requestId, trace, TraceIdFormat.XRAY, GROUP, STREAM, start, null, ts, ts + 1000);
+  }
+
+  /** The link of a message that held the REPORT of a cold start (its Init Duration). */
+  private static RequestLink coldLink(
+      String requestId, String trace, Long start, double initMs, long ts) {
+    return new RequestLink(
+        requestId, trace, TraceIdFormat.XRAY, GROUP, STREAM, start, initMs, ts, ts + 1000);
   }
 
   private void pipeUnkeyed(LogEvent e) {
@@ -235,7 +242,7 @@ class RequestStitchTopologyTest {
     pipeUnkeyed(init("init", T0));
     assertThat(stitched()).isEmpty();
 
-    pipeLink(link(R1, TRACE, T0 + 450, T0 + 1500));
+    pipeLink(coldLink(R1, TRACE, T0 + 450, 449.31, T0 + 1500));
 
     assertThat(stitched())
         .singleElement()
@@ -258,7 +265,8 @@ class RequestStitchTopologyTest {
     pipeLink(link(R2, Events.OTHER, T0 + 5000, T0 + 5000));
     assertThat(stitched()).isEmpty();
 
-    pipeLink(link(R1, TRACE, null, T0 + 1000)); // the START time came from the unkeyed START
+    // The START time came from the unkeyed START, the init phase from the REPORT's message.
+    pipeLink(coldLink(R1, TRACE, null, 399.7, T0 + 1000));
 
     assertThat(stitched())
         .extracting(kv -> kv.value.id() + "@" + kv.key)
@@ -267,10 +275,95 @@ class RequestStitchTopologyTest {
 
   @Test
   void anInitLineArrivingAfterTheStartsLinkIsResolvedAtOnce() {
-    pipeLink(link(R1, TRACE, T0 + 450, T0 + 1500));
+    pipeLink(coldLink(R1, TRACE, T0 + 450, 449.31, T0 + 1500));
     pipeUnkeyed(init("init", T0));
 
     assertThat(stitched()).extracting(kv -> kv.value.requestId()).containsExactly(R1);
+  }
+
+  /**
+   * What the demo produced: the INIT_START of a new execution environment in one message; the
+   * message with the environment's first START (R1) delivered after the next one, which holds R1's
+   * END and REPORT and the START of the environment's second, warm invocation (R2). The first START
+   * the stitcher knows after the INIT line is R2's: it must not take the line.
+   */
+  @Test
+  void anInitLineIsNotGivenToALaterWarmStartWhoseMessageCameFirst() {
+    pipeUnkeyed(init("init", T0));
+    // The second message: R1's last app line, END and cold REPORT; R2's START, lines, REPORT.
+    pipeLink(coldLink(R1, TRACE, null, 308.42, T0 + 415));
+    pipeLink(link(R2, Events.OTHER, T0 + 421, T0 + 512));
+    assertThat(stitched()).as("R2 is not the START after the init phase").isEmpty();
+
+    pipeLink(link(R1, TRACE, T0 + 309, T0 + 336)); // the first message, late: R1's START
+
+    assertThat(stitched())
+        .singleElement()
+        .satisfies(
+            kv -> {
+              assertThat(kv.key).isEqualTo(TRACE);
+              assertThat(kv.value.id()).isEqualTo("init");
+              assertThat(kv.value.requestId()).isEqualTo(R1);
+            });
+    assertThat(entries(StoreNames.STITCH_PENDING)).isZero();
+  }
+
+  @Test
+  void anInitLineWaitsWhileTheFirstKnownStartIsNotAColdStart() {
+    pipeUnkeyed(init("init", T0));
+    pipeLink(link(R2, Events.OTHER, T0 + 421, T0 + 512)); // warm: no Init Duration
+    driver.advanceWallClockTime(Duration.ofSeconds(21));
+
+    assertThat(stitched()).isEmpty();
+    assertThat(unresolved()).as("a missed join, never a wrong one").isEqualTo(1);
+  }
+
+  @Test
+  void anInitLineOfAnEarlierInitPhaseDoesNotJoinALaterColdStart() {
+    // INIT at T0 is R1's (START at T0 + 310); R1 crashed, the environment ran INIT again and R2
+    // started cold at T0 + 2000. R1's START message has not arrived.
+    pipeUnkeyed(init("init-1", T0));
+    pipeUnkeyed(init("init-2", T0 + 1700));
+    pipeLink(coldLink(R2, Events.OTHER, T0 + 2000, 299.5, T0 + 2100));
+
+    assertThat(stitched())
+        .extracting(kv -> kv.value.id() + "@" + kv.key)
+        .containsExactly("init-2@" + Events.OTHER);
+
+    pipeLink(coldLink(R1, TRACE, T0 + 310, 309.1, T0 + 400));
+
+    assertThat(stitched())
+        .extracting(kv -> kv.value.id() + "@" + kv.key)
+        .containsExactly("init-1@" + TRACE);
+  }
+
+  @Test
+  void theInitDurationOfAnUnkeyedReportCompletesTheLink() {
+    pipeUnkeyed(init("init", T0));
+    pipeLink(link(R1, TRACE, T0 + 413, T0 + 450)); // START and app lines: not known cold yet
+    assertThat(stitched()).isEmpty();
+
+    // The REPORT without XRAY, in a message that named no trace: it gives the Init Duration.
+    pipeUnkeyed(report("report", R1, T0 + 1440));
+
+    assertThat(stitched())
+        .extracting(kv -> kv.value.id() + "@" + kv.key)
+        .containsExactlyInAnyOrder("report@" + TRACE, "init@" + TRACE);
+  }
+
+  @Test
+  void aPendingColdReportCompletesTheLinkThatResolvesIt() {
+    pipeUnkeyed(init("init", T0));
+    pipeUnkeyed(report("report", R1, T0 + 1440));
+    pipeUnkeyed(line("start", T0 + 413).kind(EventKind.LAMBDA_START).requestId(R1).build());
+    assertThat(stitched()).isEmpty();
+
+    pipeLink(link(R1, TRACE, null, T0 + 450)); // app lines only
+
+    assertThat(stitched())
+        .extracting(kv -> kv.value.id() + "@" + kv.key)
+        .containsExactlyInAnyOrder("report@" + TRACE, "start@" + TRACE, "init@" + TRACE);
+    assertThat(entries(StoreNames.STITCH_PENDING)).isZero();
   }
 
   @Test

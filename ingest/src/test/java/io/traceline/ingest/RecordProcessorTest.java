@@ -280,27 +280,65 @@ class RecordProcessorTest {
   }
 
   @Test
-  void initStartInOneRecordJoinsTheStartOfTheNext() {
+  void initStartInOneRecordJoinsTheColdStartOfTheNext() {
     RequestMemory memory = new RequestMemory(100, Duration.ofMinutes(15));
     long now = NOW.toEpochMilli();
-    byte[] init =
+    byte[] invocation =
         record(
-            "500",
-            T - 400,
-            "INIT_START Runtime Version: python:3.13.v16\tRuntime Version ARN: x\n");
+            "1000",
+            T,
+            "START RequestId: " + R + " Version: $LATEST\n",
+            "{\"level\":\"INFO\",\"function_request_id\":\""
+                + R
+                + "\",\"xray_trace_id\":\"1-6916f282-8c41d2a7e5b03f19a6d4c2e1\"}\n",
+            "END RequestId: " + R + "\n",
+            "REPORT RequestId: "
+                + R
+                + "\tDuration: 2.00 ms\tBilled Duration: 319 ms\tMemory Size: 512 MB\tMax Memory"
+                + " Used: 201 MB\tInit Duration: 316.22 ms\t\n");
 
-    Outcome first = processor.processDecoded(decode(init), SOURCE, now, memory);
-    Outcome second = processor.process(appLines(), SOURCE, now + 500, memory);
+    Outcome first = processor.processDecoded(decode(initStart()), SOURCE, now, memory);
+    Outcome second = processor.process(invocation, SOURCE, now + 500, memory);
 
     assertThat(first.unkeyed())
         .singleElement()
         .satisfies(e -> assertThat(e.id()).isEqualTo("5000"));
-    assertThat(second.keyed()).hasSize(3);
+    assertThat(second.keyed()).hasSize(5);
     LogEvent again = second.keyed().get(0);
     assertThat(again.id()).isEqualTo("5000");
     assertThat(again.traceId()).isEqualTo(TRACE);
     assertThat(again.requestId()).isEqualTo(R);
     assertThat(again.attributes()).containsEntry(LogEvent.COLD_START, "true");
+    assertThat(second.links())
+        .singleElement()
+        .satisfies(l -> assertThat(l.initDurationMs()).isEqualTo(316.22));
+  }
+
+  @Test
+  void initStartInOneRecordIsLeftToTheCorrelatorWhenTheNextDoesNotShowTheInitPhase() {
+    RequestMemory memory = new RequestMemory(100, Duration.ofMinutes(15));
+    long now = NOW.toEpochMilli();
+
+    Outcome first = processor.processDecoded(decode(initStart()), SOURCE, now, memory);
+    Outcome second = processor.process(appLines(), SOURCE, now + 500, memory);
+
+    assertThat(first.unkeyed()).hasSize(1);
+
+    // R's START may be a later invocation's: the message with the environment's first one may
+    // have gone to another reader. The link's START time lets the correlator decide.
+    assertThat(second.keyed()).extracting(LogEvent::id).containsExactly("10000", "10001");
+    assertThat(second.links())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.startTime()).isEqualTo(T);
+              assertThat(l.initDurationMs()).isNull();
+            });
+  }
+
+  private static byte[] initStart() {
+    return record(
+        "500", T - 317, "INIT_START Runtime Version: python:3.13.v16\tRuntime Version ARN: x\n");
   }
 
   @Test

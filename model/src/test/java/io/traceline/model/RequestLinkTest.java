@@ -52,13 +52,14 @@ class RequestLinkTest {
         GROUP,
         STREAM,
         1_763_111_552_104L,
+        316.22,
         1_763_111_554_089L,
         1_763_111_560_000L);
   }
 
   static RequestLink withoutStart() {
     return new RequestLink(
-        REQUEST, TRACE_ID, TraceIdFormat.HEX32, GROUP, STREAM, null, 1_763_111_554_089L, 0L);
+        REQUEST, TRACE_ID, TraceIdFormat.HEX32, GROUP, STREAM, null, null, 1_763_111_554_089L, 0L);
   }
 
   @Test
@@ -103,7 +104,9 @@ class RequestLinkTest {
         Arguments.of("upper-case trace", (Consumer<ObjectNode>) j -> j.put("traceId", upper())),
         Arguments.of("no format", (Consumer<ObjectNode>) j -> j.remove("traceIdFormat")),
         Arguments.of("no log stream", (Consumer<ObjectNode>) j -> j.remove("logStream")),
-        Arguments.of("negative start", (Consumer<ObjectNode>) j -> j.put("startTime", -1)));
+        Arguments.of("negative start", (Consumer<ObjectNode>) j -> j.put("startTime", -1)),
+        Arguments.of(
+            "negative init duration", (Consumer<ObjectNode>) j -> j.put("initDurationMs", -0.5)));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
@@ -133,14 +136,43 @@ class RequestLinkTest {
     assertThatThrownBy(
             () ->
                 new RequestLink(
-                    REQUEST, "not-a-trace", TraceIdFormat.XRAY, GROUP, STREAM, null, 0, 0))
+                    REQUEST, "not-a-trace", TraceIdFormat.XRAY, GROUP, STREAM, null, null, 0, 0))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
             () ->
-                new RequestLink(REQUEST, TRACE_ID, TraceIdFormat.XRAY, GROUP, STREAM, null, -5, 0))
+                new RequestLink(
+                    REQUEST, TRACE_ID, TraceIdFormat.XRAY, GROUP, STREAM, null, null, -5, 0))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new RequestLink(REQUEST, TRACE_ID, null, GROUP, STREAM, null, 0, 0))
+    assertThatThrownBy(
+            () -> new RequestLink(REQUEST, TRACE_ID, null, GROUP, STREAM, null, null, 0, 0))
         .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(
+            () ->
+                new RequestLink(
+                    REQUEST, TRACE_ID, TraceIdFormat.XRAY, GROUP, STREAM, null, -1.0, 0, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void anInitLineBelongsToTheInitPhaseThatEndsWithTheStartAndToNoOther() {
+    long start = 1_763_111_555_119L;
+    // The reference sample: INIT_START 317 ms before START, Init Duration 316.22 ms.
+    assertThat(RequestLink.isDuringInit(start - 317, start, 316.22)).isTrue();
+    assertThat(RequestLink.isDuringInit(start, start, 316.22)).as("INIT_REPORT").isTrue();
+    assertThat(RequestLink.isDuringInit(start - 317 - 250, start, 316.22)).isTrue();
+    assertThat(RequestLink.isDuringInit(start - 317 - 251, start, 316.22))
+        .as("an earlier init phase of the stream")
+        .isFalse();
+    assertThat(RequestLink.isDuringInit(start + 1, start, 316.22)).as("after the START").isFalse();
+  }
+
+  @Test
+  void mergingKeepsWhatEitherLinkKnows() {
+    RequestLink startOnly = withoutStart().mergedWith(full()).withInitDurationMs(1.0);
+    assertThat(startOnly.startTime()).isEqualTo(full().startTime());
+    assertThat(startOnly.initDurationMs()).isEqualTo(1.0);
+    RequestLink full = full();
+    assertThat(full.mergedWith(withoutStart())).isSameAs(full);
   }
 
   private static String upper() {

@@ -33,16 +33,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <ul>
  *   <li>An unkeyed event with a request id (not an access log, whose id is API Gateway's own) takes
- *       the trace of the link of that request in its stream; a request-less INIT line takes the
- *       request id and trace of the first START at or after it in its stream. Resolved events are
- *       written to the events topic, keyed by their trace, with {@code traceFrom=correlator}; the
- *       trace correlator takes them from there (a late one re-opens a closed trace as the next
- *       revision).
+ *       the trace of the link of that request in its stream. A request-less INIT line takes the
+ *       request id and trace of the first START at or after it in its stream only when that START
+ *       provably ended the line's init phase: its request is a cold start whose {@code Init
+ *       Duration} (from a link, or from its unkeyed REPORT) puts the line inside the phase ({@link
+ *       RequestLink#isDuringInit}). Until then the line waits: the first START known may be a later
+ *       invocation's, whose message simply came first. Resolved events are written to the events
+ *       topic, keyed by their trace, with {@code traceFrom=correlator}; the trace correlator takes
+ *       them from there (a late one re-opens a closed trace as the next revision).
  *   <li>What cannot be resolved yet waits in {@code stitch-pending} for {@code stitchHorizon} on
  *       the stitcher's clock (event time, moved on by the wall clock while quiet, as the trace
- *       correlator's); links, and the START times learned from links and unkeyed START lines, are
- *       kept as long. Then they are dropped: an expired event is counted as unresolved and remains
- *       in the unkeyed topic, which is where it came from.
+ *       correlator's); links (what several links of a request say is merged: one message may hold
+ *       its START, another its REPORT), and the START times learned from links and unkeyed START
+ *       lines, are kept as long. Then they are dropped: an expired event is counted as unresolved
+ *       and remains in the unkeyed topic, which is where it came from.
  *   <li>Expiry scans the time index {@code stitch-expiry} from its start to now, never the stores.
  *       Index entries are not moved when an entry is refreshed: the stored value carries its own
  *       expiry time and an index entry that no longer matches it is dropped.
@@ -159,14 +163,12 @@ public final class RequestStitchProcessor implements Processor<String, byte[], S
         kept = known;
       } else {
         metrics.linksRefreshed.increment();
-        if (known.startTime() != null && link.startTime() == null) {
-          kept = known;
-        }
+        kept = link.mergedWith(known); // one message saw the START, another the REPORT
       }
     }
+    kept = resolveRequest(stream, kept);
     links.put(key, withDue(due, Json.writeLink(kept)));
     index(due, LINK, utf8(key));
-    resolveRequest(stream, kept);
     if (kept.startTime() != null) {
       addStart(stream, kept.startTime(), kept.requestId(), due);
     }
@@ -201,15 +203,25 @@ public final class RequestStitchProcessor implements Processor<String, byte[], S
       metrics.stitchAlreadyKeyed.increment();
       forward(event);
     } else if (event.requestId() != null && event.kind() != EventKind.ACCESS_LOG) {
-      RequestLink link = storedLink(links.get(linkKey(stream, event.requestId())));
+      String linkKey = linkKey(stream, event.requestId());
+      byte[] stored = links.get(linkKey);
+      RequestLink link = storedLink(stored);
+      boolean initsMayResolve = event.kind() == EventKind.LAMBDA_START;
       if (link != null) {
         emit(event, link, null);
         metrics.stitchResolvedByRequestId.increment();
+        RequestLink completed = withInitPhaseOf(event, link);
+        if (!completed.equals(link)) {
+          links.put(linkKey, withDue(dueOf(stored), Json.writeLink(completed)));
+          initsMayResolve = true;
+        }
       } else {
         hold(pendingKey(stream, event.requestId(), event.id()), record.value(), due);
       }
       if (event.kind() == EventKind.LAMBDA_START) {
         addStart(stream, event.timestamp(), event.requestId(), due);
+      }
+      if (initsMayResolve) {
         resolveInits(stream);
       }
     } else if (event.kind() == EventKind.LAMBDA_INIT) {
@@ -247,19 +259,44 @@ public final class RequestStitchProcessor implements Processor<String, byte[], S
     index(due, PENDING, utf8(key));
   }
 
-  /** Writes every event waiting for {@code link}'s request in its stream. */
-  private void resolveRequest(String stream, RequestLink link) {
+  /**
+   * Writes every event waiting for {@code link}'s request in its stream; returns the link with the
+   * init phase of a cold start's REPORT among them, when the link did not know it.
+   */
+  private RequestLink resolveRequest(String stream, RequestLink link) {
+    RequestLink completed = link;
     for (KeyValue<String, byte[]> entry : scan(pendingPrefix(stream, link.requestId()))) {
       pending.delete(entry.key);
       LogEvent event = storedEvent(entry);
       if (event != null) {
         emit(event, link, null);
         metrics.stitchResolvedByRequestId.increment();
+        completed = withInitPhaseOf(event, completed);
       }
+    }
+    return completed;
+  }
+
+  /**
+   * {@code link} with the {@code Init Duration} of {@code event} when it is the request's REPORT of
+   * a cold start and the link does not know it yet (the REPORT had no trace: no link named it).
+   */
+  private static RequestLink withInitPhaseOf(LogEvent event, RequestLink link) {
+    if (link.initDurationMs() != null || event.kind() != EventKind.LAMBDA_REPORT) {
+      return link;
+    }
+    String init = event.attributes().get(LogEvent.INIT_DURATION_MS);
+    if (init == null) {
+      return link;
+    }
+    try {
+      return link.withInitDurationMs(Double.parseDouble(init));
+    } catch (IllegalArgumentException e) { // also NumberFormatException
+      return link; // not a plausible duration: the request stays without a known init phase
     }
   }
 
-  /** Writes every request-less INIT line of the stream whose next START now has a link. */
+  /** Writes every request-less INIT line of the stream whose init phase is now known. */
   private void resolveInits(String stream) {
     for (KeyValue<String, byte[]> entry : scan(pendingPrefix(stream, ""))) {
       LogEvent init = storedEvent(entry);
@@ -276,9 +313,17 @@ public final class RequestStitchProcessor implements Processor<String, byte[], S
     }
   }
 
-  /** The link of the first START at or after {@code time} in the stream, if that is known. */
+  /**
+   * The link of the first START at or after {@code time} in the stream, when that START ended the
+   * init phase a line at {@code time} belongs to: its request is a cold start (its link carries the
+   * REPORT's {@code Init Duration}) and {@link RequestLink#isDuringInit} holds. Null otherwise,
+   * also when the first START known is another request's: the START of the line's own phase may be
+   * in a message not seen yet (messages of a stream arrive out of order and on other shards), so
+   * being the first START seen after the line proves nothing.
+   */
   private RequestLink nextStartLink(String stream, long time) {
     String requestId = null;
+    long startTime = 0;
     byte[] prefix = startPrefix(stream);
     byte[] upper = Arrays.copyOf(prefix, prefix.length + 9);
     Arrays.fill(upper, prefix.length, upper.length, (byte) 0xFF); // request ids are UTF-8: no 0xFF
@@ -286,6 +331,7 @@ public final class RequestStitchProcessor implements Processor<String, byte[], S
         starts.range(startKey(stream, time, ""), Bytes.wrap(upper))) {
       if (it.hasNext()) {
         byte[] key = it.next().key.get();
+        startTime = ByteBuffer.wrap(key, prefix.length, 8).getLong() ^ Long.MIN_VALUE;
         requestId =
             new String(
                 key, prefix.length + 8, key.length - prefix.length - 8, StandardCharsets.UTF_8);
@@ -294,7 +340,13 @@ public final class RequestStitchProcessor implements Processor<String, byte[], S
     if (requestId == null) {
       return null;
     }
-    return storedLink(links.get(linkKey(stream, requestId)));
+    RequestLink link = storedLink(links.get(linkKey(stream, requestId)));
+    if (link == null
+        || link.initDurationMs() == null
+        || !RequestLink.isDuringInit(time, startTime, link.initDurationMs())) {
+      return null;
+    }
+    return link;
   }
 
   private void addStart(String stream, long startTime, String requestId, long due) {

@@ -17,8 +17,8 @@ import java.util.Objects;
  * invocation that CloudWatch delivered in two messages still meet: per log stream and request id
  * the trace id (and the START time) learned from an earlier message, and per log stream the
  * invocation still open at the end of the last message (START seen, END/REPORT not yet), or the
- * request-less INIT lines still waiting for the next START. Used by {@link Stitcher} through {@code
- * RecordProcessor}'s methods that take a memory.
+ * request-less INIT lines still waiting for the START that ends their init phase. Used by {@link
+ * Stitcher} through {@code RecordProcessor}'s methods that take a memory.
  *
  * <p>Best effort by design: a subscription's Kinesis partition key is undocumented and may be
  * random, so the next message of a log stream may be read by another reader; the correlator
@@ -163,18 +163,23 @@ public final class RequestMemory implements AutoCloseable {
     return k;
   }
 
-  /** Remembers (or refreshes) a request's trace; a known START time is kept when none is given. */
+  /**
+   * Remembers (or refreshes) a request's trace; a known START time and init duration are kept when
+   * none is given.
+   */
   void learn(
       String stream,
       String requestId,
       String traceId,
       TraceIdFormat format,
       Long startTime,
+      Double initDurationMs,
       long now) {
     String key = key(stream, requestId);
     Known old = known.get(key);
     Long start = startTime != null ? startTime : old == null ? null : old.startTime;
-    known.put(key, new Known(traceId, format, start, now));
+    Double init = initDurationMs != null ? initDurationMs : old == null ? null : old.initDurationMs;
+    known.put(key, new Known(traceId, format, start, init, now));
     bound();
   }
 
@@ -229,17 +234,27 @@ public final class RequestMemory implements AutoCloseable {
     }
   }
 
-  /** A request's trace learned from an earlier message. */
+  /**
+   * A request's trace learned from an earlier message, with its START time and the {@code Init
+   * Duration} of its REPORT (a cold start) when a message showed them.
+   */
   static final class Known extends Entry {
     final String traceId;
     final TraceIdFormat format;
     final Long startTime;
+    final Double initDurationMs;
 
-    Known(String traceId, TraceIdFormat format, Long startTime, long touchedAt) {
+    Known(
+        String traceId,
+        TraceIdFormat format,
+        Long startTime,
+        Double initDurationMs,
+        long touchedAt) {
       super(touchedAt);
       this.traceId = traceId;
       this.format = format;
       this.startTime = startTime;
+      this.initDurationMs = initDurationMs;
     }
   }
 

@@ -31,8 +31,12 @@ import java.util.Objects;
  * traceFrom=earlier-message}); request-less lines at the start of a message join the invocation an
  * earlier message left open ({@code requestIdFrom=earlier-message}) unless the message contradicts
  * it (then the stream is marked split and they stay unkeyed); INIT lines at the end of a message
- * are held and, when the next message starts with a START whose trace is known, emitted again keyed
- * (the unkeyed copy already published is a duplicate by event id, which the correlator drops).
+ * are held and emitted again keyed (the unkeyed copy already published is a duplicate by event id,
+ * which the correlator drops) when the next message has the START that ended their init phase: the
+ * START of a cold start whose REPORT (in that message, or remembered) gives the {@code Init
+ * Duration} that puts the lines inside the phase ({@link RequestLink#isDuringInit}). Being the
+ * first START of the next message proves nothing: the message with the right one may have gone to
+ * another shard or come later, and the first START seen is then a later, warm invocation's.
  *
  * <p>{@link #stitch(List, RequestMemory, long)} also returns one {@link RequestLink} per request id
  * of the message whose trace is known (API Gateway access logs excepted: their request id is API
@@ -71,7 +75,7 @@ public final class Stitcher {
       return events;
     }
     List<LogEvent> out = new ArrayList<>(events);
-    new Inference(out, 0, null, false).run();
+    new Inference(out, 0, null, false, Map.of()).run();
     giveTraces(out, traceSources(out), null, null, 0);
     return out;
   }
@@ -106,7 +110,8 @@ public final class Stitcher {
     work.addAll(events);
     boolean split = state != null && state.split;
     String open = state == null || split ? null : state.openRequestId;
-    Inference inference = new Inference(work, carried, open, split);
+    Inference inference =
+        new Inference(work, carried, open, split, initPhases(work, carried, memory, stream, now));
     inference.run();
     int fromMemory = inference.fromEarlierMessage;
     fromMemory += giveTraces(work, traceSources(work), memory, stream, now);
@@ -121,10 +126,66 @@ public final class Stitcher {
     List<RequestLink> links = links(out, memory, stream, now);
     for (RequestLink link : links) {
       memory.learn(
-          stream, link.requestId(), link.traceId(), link.traceIdFormat(), link.startTime(), now);
+          stream,
+          link.requestId(),
+          link.traceId(),
+          link.traceIdFormat(),
+          link.startTime(),
+          link.initDurationMs(),
+          now);
     }
     memory.stream(stream, inference.open, inference.split, held(work, inference), now);
     return new Stitched(out, links, fromMemory);
+  }
+
+  /**
+   * Per request id, the {@code Init Duration} of its cold start, from the message's REPORTs or the
+   * memory: what held INIT lines need to join a START. Empty when no lines are held.
+   */
+  private static Map<String, Double> initPhases(
+      List<LogEvent> work, int carried, RequestMemory memory, String stream, long now) {
+    if (carried == 0) {
+      return Map.of();
+    }
+    Map<String, Double> phases = new HashMap<>();
+    for (LogEvent e : work) {
+      Double init = initDurationOf(e);
+      if (init != null && e.requestId() != null) {
+        phases.putIfAbsent(e.requestId(), init);
+      }
+    }
+    for (LogEvent e : work) {
+      if (e.kind() == EventKind.LAMBDA_START
+          && e.requestId() != null
+          && !phases.containsKey(e.requestId())) {
+        RequestMemory.Known known = memory.trace(stream, e.requestId(), now);
+        if (known != null && known.initDurationMs != null) {
+          phases.put(e.requestId(), known.initDurationMs);
+        }
+      }
+    }
+    return phases;
+  }
+
+  /**
+   * The {@code Init Duration} of a Lambda REPORT of a cold start (text or JSON format), or null:
+   * other events, warm starts, SnapStart restores (no init phase in the stream), implausible
+   * values.
+   */
+  static Double initDurationOf(LogEvent e) {
+    if (e.kind() != EventKind.LAMBDA_REPORT) {
+      return null;
+    }
+    String text = e.attributes().get(LogEvent.INIT_DURATION_MS);
+    if (text == null) {
+      return null;
+    }
+    try {
+      double ms = Double.parseDouble(text);
+      return ms >= 0 && ms <= RequestLink.MAX_INIT_DURATION_MS ? ms : null;
+    } catch (NumberFormatException notANumber) {
+      return null;
+    }
   }
 
   /** The trailing INIT block, still unkeyed, bounded: the lines to carry into the next message. */
@@ -215,6 +276,9 @@ public final class Stitcher {
       if (e.kind() == EventKind.LAMBDA_START && facts.startTime == null) {
         facts.startTime = e.timestamp();
       }
+      if (facts.initDurationMs == null) {
+        facts.initDurationMs = initDurationOf(e);
+      }
       if (e.isKeyed() && (facts.trace == null || (!isPlatform(facts.trace) && isPlatform(e)))) {
         facts.trace = e;
       }
@@ -226,9 +290,13 @@ public final class Stitcher {
         continue;
       }
       Long start = facts.startTime;
-      if (start == null && memory != null) {
+      Double init = facts.initDurationMs;
+      if ((start == null || init == null) && memory != null) {
         RequestMemory.Known known = memory.trace(stream, entry.getKey(), now);
-        start = known == null ? null : known.startTime;
+        if (known != null) {
+          start = start != null ? start : known.startTime;
+          init = init != null ? init : known.initDurationMs;
+        }
       }
       links.add(
           new RequestLink(
@@ -238,6 +306,7 @@ public final class Stitcher {
               facts.first.logGroup(),
               facts.first.logStream(),
               start,
+              init,
               facts.timestamp,
               now));
     }
@@ -249,6 +318,7 @@ public final class Stitcher {
     final LogEvent first;
     LogEvent trace;
     Long startTime;
+    Double initDurationMs;
     long timestamp;
 
     LinkFacts(LogEvent first) {
@@ -259,11 +329,14 @@ public final class Stitcher {
 
   /**
    * Request ids from the order of the platform lines, in place. Starts in the state an earlier
-   * message left: {@code carried} held INIT lines at the front, or an open invocation that is only
-   * trusted until the message contradicts it.
+   * message left: {@code carried} held INIT lines at the front, which join a START only inside its
+   * request's init phase ({@code initPhases}), or an open invocation that is only trusted until the
+   * message contradicts it.
    */
   private static final class Inference {
     final List<LogEvent> events;
+    final int carried;
+    final Map<String, Double> initPhases;
     final List<Integer> pendingInit = new ArrayList<>();
     final List<Integer> tentative = new ArrayList<>();
     boolean inInit;
@@ -273,8 +346,15 @@ public final class Stitcher {
     boolean split;
     int fromEarlierMessage;
 
-    Inference(List<LogEvent> events, int carried, String open, boolean split) {
+    Inference(
+        List<LogEvent> events,
+        int carried,
+        String open,
+        boolean split,
+        Map<String, Double> initPhases) {
       this.events = events;
+      this.carried = carried;
+      this.initPhases = initPhases;
       for (int i = 0; i < carried; i++) {
         pendingInit.add(i);
       }
@@ -304,8 +384,16 @@ public final class Stitcher {
           case LAMBDA_START -> {
             if (e.requestId() != null) {
               contradicted();
+              Double init = initPhases.get(e.requestId());
               for (int index : pendingInit) {
-                events.set(index, withRequestId(events.get(index), e.requestId(), "next-start"));
+                LogEvent line = events.get(index);
+                // Lines of this message precede the START with nothing between them; held ones
+                // only fit when the START's init phase covers them.
+                if (index >= carried
+                    || (init != null
+                        && RequestLink.isDuringInit(line.timestamp(), e.timestamp(), init))) {
+                  events.set(index, withRequestId(line, e.requestId(), "next-start"));
+                }
               }
               pendingInit.clear();
               holdingCarried = false;

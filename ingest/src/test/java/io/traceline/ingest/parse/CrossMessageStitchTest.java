@@ -98,21 +98,28 @@ class CrossMessageStitchTest {
   }
 
   @Test
-  void initLinesAtTheEndOfOneMessageJoinTheStartOfTheNext() {
+  void initLinesAtTheEndOfOneMessageJoinTheColdStartOfTheNext() {
+    // The reference sample's times: INIT_START 317 ms before START, Init Duration 316.22 ms.
     Stitcher.Stitched first =
-        stitch(
-            memory,
-            "INIT_START Runtime Version: nodejs:22.v1\tRuntime Version ARN: arn:aws:lambda:x\n",
-            "loading config from SSM\n");
+        stitchAt(
+            at(T0, "INIT_START Runtime Version: nodejs:22.v1\tRuntime Version ARN: x\n"),
+            at(T0 + 120, "loading config from SSM\n"));
     Stitcher.Stitched second =
-        stitch(
-            memory,
-            "START RequestId: " + R1 + " Version: $LATEST\n",
-            "{\"level\":\"INFO\",\"requestId\":\"" + R1 + "\",\"xrayTraceId\":\"" + XRAY + "\"}\n");
+        stitchAt(
+            at(T0 + 317, "START RequestId: " + R1 + " Version: $LATEST\n"),
+            at(
+                T0 + 318,
+                "{\"level\":\"INFO\",\"requestId\":\""
+                    + R1
+                    + "\",\"xrayTraceId\":\""
+                    + XRAY
+                    + "\"}\n"),
+            at(T0 + 410, "END RequestId: " + R1 + "\n"),
+            at(T0 + 410, coldReport(R1, "316.22")));
 
     assertThat(first.events()).noneMatch(LogEvent::isKeyed);
     // The two held lines come again, keyed, ahead of the message's own (same event ids).
-    assertThat(second.events()).hasSize(4);
+    assertThat(second.events()).hasSize(6);
     assertThat(second.events().subList(0, 2))
         .extracting(LogEvent::id)
         .containsExactlyElementsOf(first.events().stream().map(LogEvent::id).toList());
@@ -122,9 +129,92 @@ class CrossMessageStitchTest {
     assertThat(init.requestId()).isEqualTo(R1);
     assertThat(init.attributes()).containsEntry(Stitcher.REQUEST_ID_FROM, "next-start");
     assertThat(second.events()).allSatisfy(e -> assertThat(e.traceId()).isEqualTo(TRACE));
-    RequestMemory.StreamState state = memory.stream(RequestLink.streamKey(GROUP, STREAM), NOW);
-    assertThat(state.heldInit).as("the init block was used").isEmpty();
-    assertThat(state.openRequestId).isEqualTo(R1);
+    assertThat(second.links())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.startTime()).isEqualTo(T0 + 317);
+              assertThat(l.initDurationMs()).isEqualTo(316.22);
+            });
+    assertThat(memory.stream(RequestLink.streamKey(GROUP, STREAM), NOW))
+        .as("the init block was used and the invocation ended: nothing left")
+        .isNull();
+  }
+
+  /**
+   * What the demo showed: the message with the environment's first START (R1) went to another
+   * reader (or comes later); the next message this reader sees starts the second, warm invocation.
+   * The held INIT lines are not R2's.
+   */
+  @Test
+  void heldInitLinesDoNotJoinAWarmStartOfTheNextMessageSeen() {
+    stitchAt(
+        at(T0, "INIT_START Runtime Version: python:3.12.v101\n"), at(T0 + 40, "loading model\n"));
+    Stitcher.Stitched next =
+        stitchAt(
+            at(T0 + 1500, "START RequestId: " + R2 + " Version: $LATEST\n"),
+            at(
+                T0 + 1502,
+                "{\"level\":\"INFO\",\"requestId\":\""
+                    + R2
+                    + "\",\"xrayTraceId\":\""
+                    + XRAY
+                    + "\"}\n"),
+            at(T0 + 1540, "END RequestId: " + R2 + "\n"),
+            at(
+                T0 + 1540,
+                "REPORT RequestId: "
+                    + R2
+                    + "\tDuration: 38.20 ms\tBilled Duration: 39 ms\tMemory Size: 128 MB\tMax"
+                    + " Memory Used: 80 MB\t\n"));
+
+    assertThat(next.events())
+        .as("only the message's own events: the held lines are left to the correlator")
+        .hasSize(4)
+        .noneMatch(e -> e.kind() == EventKind.LAMBDA_INIT);
+    assertThat(next.events()).extracting(LogEvent::requestId).containsOnly(R2);
+    assertThat(next.links())
+        .singleElement()
+        .satisfies(l -> assertThat(l.initDurationMs()).isNull());
+  }
+
+  @Test
+  void heldInitLinesOfAnEarlierInitPhaseDoNotJoinALaterColdStart() {
+    stitchAt(at(T0, "INIT_START Runtime Version: python:3.12.v101\n"));
+    // R1 (the START after that phase) went elsewhere, crashed; the environment ran INIT again.
+    Stitcher.Stitched next =
+        stitchAt(
+            at(T0 + 2000, "START RequestId: " + R2 + " Version: $LATEST\n"),
+            at(
+                T0 + 2001,
+                "{\"level\":\"INFO\",\"requestId\":\""
+                    + R2
+                    + "\",\"xrayTraceId\":\""
+                    + XRAY
+                    + "\"}\n"),
+            at(T0 + 2040, "END RequestId: " + R2 + "\n"),
+            at(T0 + 2040, coldReport(R2, "301.00")));
+
+    assertThat(next.events()).hasSize(4).noneMatch(e -> e.kind() == EventKind.LAMBDA_INIT);
+    assertThat(next.links())
+        .singleElement()
+        .satisfies(l -> assertThat(l.initDurationMs()).isEqualTo(301.0));
+  }
+
+  @Test
+  void heldInitLinesJoinAColdStartKnownFromAnEarlierMessage() {
+    // Out of order: the REPORT's message came before the INIT line's and the START's.
+    stitchAt(
+        at(T0 + 400, "{\"requestId\":\"" + R1 + "\",\"xrayTraceId\":\"" + XRAY + "\"}\n"),
+        at(T0 + 401, "END RequestId: " + R1 + "\n"),
+        at(T0 + 401, coldReport(R1, "299.90")));
+    stitchAt(at(T0, "INIT_START Runtime Version: python:3.12.v101\n"));
+    Stitcher.Stitched start =
+        stitchAt(at(T0 + 301, "START RequestId: " + R1 + " Version: $LATEST\n"));
+
+    assertThat(start.events())
+        .extracting(e -> e.kind() + ":" + e.requestId() + ":" + e.traceId())
+        .containsExactly("LAMBDA_INIT:" + R1 + ":" + TRACE, "LAMBDA_START:" + R1 + ":" + TRACE);
   }
 
   @Test
@@ -231,6 +321,36 @@ class CrossMessageStitchTest {
     assertThat(link.logStream()).isEqualTo(STREAM);
     assertThat(link.startTime()).isEqualTo(startTime);
     assertThat(link.ingestedAt()).isEqualTo(NOW);
+  }
+
+  private static String coldReport(String requestId, String initMs) {
+    return "REPORT RequestId: "
+        + requestId
+        + "\tDuration: 92.10 ms\tBilled Duration: 410 ms\tMemory Size: 128 MB\tMax Memory Used:"
+        + " 80 MB\tInit Duration: "
+        + initMs
+        + " ms\t\n";
+  }
+
+  /** A line of a message and its event time. */
+  private record Line(long timestamp, String text) {}
+
+  private static Line at(long timestamp, String text) {
+    return new Line(timestamp, text);
+  }
+
+  /** One message of the stream, with the memory, its lines at the given times. */
+  private Stitcher.Stitched stitchAt(Line... lines) {
+    List<LogEvent> events = new ArrayList<>();
+    for (Line line : lines) {
+      events.add(
+          parser.parse(
+              GROUP,
+              STREAM,
+              new CloudWatchEvent("id-" + nextId++, line.timestamp(), line.text()),
+              NOW));
+    }
+    return Stitcher.stitch(events, memory, NOW);
   }
 
   /** One message of the stream, its lines 1 ms apart, continuing the times of the last one. */

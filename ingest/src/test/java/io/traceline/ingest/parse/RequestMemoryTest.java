@@ -20,7 +20,7 @@ class RequestMemoryTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   private static void learn(RequestMemory memory, String requestId, long now) {
-    memory.learn("g|s", requestId, TRACE, TraceIdFormat.XRAY, null, now);
+    memory.learn("g|s", requestId, TRACE, TraceIdFormat.XRAY, null, null, now);
   }
 
   private double evictions(String reason) {
@@ -28,15 +28,16 @@ class RequestMemoryTest {
   }
 
   @Test
-  void remembersATraceWithItsFormatAndStartTime() {
+  void remembersATraceWithItsFormatStartTimeAndInitDuration() {
     RequestMemory memory = new RequestMemory(10, Duration.ofMinutes(1));
-    memory.learn("g|s", "r1", TRACE, TraceIdFormat.XRAY_HEADER, 42L, T0);
-    memory.learn("g|s", "r1", TRACE, TraceIdFormat.XRAY_HEADER, null, T0 + 1); // start kept
+    memory.learn("g|s", "r1", TRACE, TraceIdFormat.XRAY_HEADER, 42L, 301.5, T0);
+    memory.learn("g|s", "r1", TRACE, TraceIdFormat.XRAY_HEADER, null, null, T0 + 1); // kept
 
     RequestMemory.Known known = memory.trace("g|s", "r1", T0 + 2);
     assertThat(known.traceId).isEqualTo(TRACE);
     assertThat(known.format).isEqualTo(TraceIdFormat.XRAY_HEADER);
     assertThat(known.startTime).isEqualTo(42L);
+    assertThat(known.initDurationMs).isEqualTo(301.5);
     assertThat(memory.trace("g|other", "r1", T0)).as("per log stream").isNull();
     assertThat(memory.size()).isEqualTo(1);
   }
