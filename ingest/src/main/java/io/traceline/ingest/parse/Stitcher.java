@@ -29,14 +29,17 @@ import java.util.Objects;
  * <p>With a {@link RequestMemory} (one per reader) the same rules continue across the messages that
  * reader sees: a request id whose trace an earlier message named gets it ({@code
  * traceFrom=earlier-message}); request-less lines at the start of a message join the invocation an
- * earlier message left open ({@code requestIdFrom=earlier-message}) unless the message contradicts
- * it (then the stream is marked split and they stay unkeyed); INIT lines at the end of a message
- * are held and emitted again keyed (the unkeyed copy already published is a duplicate by event id,
- * which the correlator drops) when the next message has the START that ended their init phase: the
- * START of a cold start whose REPORT (in that message, or remembered) gives the {@code Init
- * Duration} that puts the lines inside the phase ({@link RequestLink#isDuringInit}). Being the
- * first START of the next message proves nothing: the message with the right one may have gone to
- * another shard or come later, and the first START seen is then a later, warm invocation's.
+ * earlier message left open ({@code requestIdFrom=earlier-message}) only when the same message then
+ * ends that invocation (its END or REPORT, with no other START or END before): messages of a stream
+ * may arrive out of order or through other readers, so an open invocation that the message does not
+ * confirm may have ended already, and the lines stay unkeyed. A message that contradicts it
+ * (another START or END first) marks the stream split; INIT lines at the end of a message are held
+ * and emitted again keyed (the unkeyed copy already published is a duplicate by event id, which the
+ * correlator drops) when the next message has the START that ended their init phase: the START of a
+ * cold start whose REPORT (in that message, or remembered) gives the {@code Init Duration} that
+ * puts the lines inside the phase ({@link RequestLink#isDuringInit}). Being the first START of the
+ * next message proves nothing: the message with the right one may have gone to another shard or
+ * come later, and the first START seen is then a later, warm invocation's.
  *
  * <p>{@link #stitch(List, RequestMemory, long)} also returns one {@link RequestLink} per request id
  * of the message whose trace is known (API Gateway access logs excepted: their request id is API
@@ -429,9 +432,10 @@ public final class Stitcher {
           }
         }
       }
-      if (unconfirmed) {
-        confirmed(); // nothing in the message said otherwise: the invocation is still running
-      }
+      // Unconfirmed to the end: the invocation may have ended in a message that another reader
+      // got (or that arrives later), and these lines may belong to the next one. A wrong join
+      // would corrupt a timeline; an unkeyed line is only missing from one. They stay unkeyed.
+      tentative.clear();
     }
 
     /** The open invocation from the memory is confirmed: the lines before join it. */

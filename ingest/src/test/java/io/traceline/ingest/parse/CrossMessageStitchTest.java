@@ -74,6 +74,18 @@ class CrossMessageStitchTest {
   }
 
   @Test
+  void requestLessLinesOfAMessageThatDoesNotEndTheOpenInvocationStayUnkeyed() {
+    // Message 1 (this reader): START R1. Message 2 went to another reader (or comes later): END
+    // R1, START R2. Message 3 (this reader, now): lines of R2 without a request id. The memory
+    // still thinks R1 is open; joining them to R1 would be wrong.
+    stitch(memory, "START RequestId: " + R1 + " Version: $LATEST\n");
+    Stitcher.Stitched third = stitch(memory, "print in the second invocation\n", "another print\n");
+
+    assertThat(third.events()).noneMatch(LogEvent::isKeyed);
+    assertThat(third.events()).extracting(LogEvent::requestId).containsOnlyNulls();
+  }
+
+  @Test
   void withoutAMemoryTheSecondMessageStaysUnkeyedButTheFirstStillYieldsItsLink() {
     Stitcher.Stitched first =
         stitch(
@@ -229,7 +241,7 @@ class CrossMessageStitchTest {
   }
 
   @Test
-  void anOpenInvocationWithoutPlatformLinesInTheNextMessageStillTakesItsLines() {
+  void onlyAMessageThatEndsTheOpenInvocationGivesItsLinesToIt() {
     stitch(
         memory,
         "START RequestId: " + R1 + " Version: $LATEST\n",
@@ -242,9 +254,12 @@ class CrossMessageStitchTest {
     Stitcher.Stitched third = stitch(memory, "almost done\n", "END RequestId: " + R1 + "\n");
 
     assertThat(second.events())
+        .as("nothing in the message shows that R1 is still running")
         .singleElement()
-        .satisfies(e -> assertThat(e.traceId()).isEqualTo(TRACE));
-    assertThat(third.events()).allSatisfy(e -> assertThat(e.traceId()).isEqualTo(TRACE));
+        .satisfies(e -> assertThat(e.traceId()).isNull());
+    assertThat(third.events())
+        .as("its END shows the lines before it are R1's")
+        .allSatisfy(e -> assertThat(e.traceId()).isEqualTo(TRACE));
   }
 
   @Test
