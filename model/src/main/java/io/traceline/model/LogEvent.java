@@ -116,10 +116,28 @@ public record LogEvent(
       message = cut(message, MAX_MESSAGE_CHARS);
       cut = true;
     }
-    Map<String, String> bounded = new LinkedHashMap<>();
+    Double invalidDuration = null;
     if (durationMs != null && !isDuration(durationMs)) {
-      bounded.put(INVALID_DURATION_MS, String.valueOf(durationMs));
+      invalidDuration = durationMs;
       durationMs = null;
+    }
+    attributes = bound(attributes, invalidDuration, cut);
+  }
+
+  /**
+   * The attributes within their bounds, as an immutable map: nulls dropped, values cut, at most
+   * {@link #MAX_ATTRIBUTES} entries, {@link #INVALID_DURATION_MS} and {@link #TRUNCATED} added.
+   */
+  private static Map<String, String> bound(
+      Map<String, String> attributes, Double invalidDuration, boolean messageCut) {
+    if (!messageCut && invalidDuration == null && isWithinBounds(attributes)) {
+      // The usual case, nothing to drop, cut or add: no intermediate map (hot path of the ingest).
+      return attributes == null || attributes.isEmpty() ? Map.of() : Map.copyOf(attributes);
+    }
+    boolean cut = messageCut;
+    Map<String, String> bounded = new LinkedHashMap<>();
+    if (invalidDuration != null) {
+      bounded.put(INVALID_DURATION_MS, String.valueOf(invalidDuration));
     }
     if (attributes != null) {
       for (Map.Entry<String, String> e : attributes.entrySet()) {
@@ -146,7 +164,31 @@ public record LogEvent(
     if (cut) {
       bounded.put(TRUNCATED, "true");
     }
-    attributes = Map.copyOf(bounded);
+    return Map.copyOf(bounded);
+  }
+
+  /**
+   * Whether the compact constructor would keep {@code attributes} as they are: no null key or
+   * value, no {@link #TRUNCATED} marker, no value too long, not too many.
+   */
+  private static boolean isWithinBounds(Map<String, String> attributes) {
+    if (attributes == null) {
+      return true;
+    }
+    if (attributes.size() > MAX_ATTRIBUTES - 1) {
+      return false;
+    }
+    for (Map.Entry<String, String> e : attributes.entrySet()) {
+      String key = e.getKey();
+      String value = e.getValue();
+      if (key == null
+          || value == null
+          || value.length() > MAX_ATTRIBUTE_CHARS
+          || TRUNCATED.equals(key)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isDuration(double ms) {

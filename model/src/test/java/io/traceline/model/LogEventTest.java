@@ -3,11 +3,16 @@ package io.traceline.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(10)
 class LogEventTest {
@@ -183,5 +188,123 @@ class LogEventTest {
     assertThat(Character.isHighSurrogate(event.message().charAt(event.message().length() - 1)))
         .isFalse();
     assertThat(event.attributes()).containsEntry(LogEvent.TRUNCATED, "true");
+  }
+
+  static Stream<Map<String, String>> attributeMaps() {
+    Map<String, String> withNulls = new LinkedHashMap<>();
+    withNulls.put("a", "1");
+    withNulls.put("b", null);
+    withNulls.put(null, "2");
+    Map<String, String> thirtyOne = new LinkedHashMap<>();
+    Map<String, String> thirtyTwo = new LinkedHashMap<>();
+    for (int i = 0; i < 40; i++) {
+      if (i < 31) {
+        thirtyOne.put("k" + i, "v" + i);
+      }
+      if (i < 32) {
+        thirtyTwo.put("k" + i, "v" + i);
+      }
+    }
+    Map<String, String> forty = new LinkedHashMap<>(thirtyTwo);
+    for (int i = 32; i < 40; i++) {
+      forty.put("k" + i, "v" + i);
+    }
+    return Stream.of(
+        Map.of(),
+        Map.of("coldStart", "true"),
+        new LinkedHashMap<>(Map.of("a", "1", "b", "2", "c", "3")),
+        new HashMap<>(Map.of("a", "1", "b", "2")),
+        withNulls,
+        Map.of("a", "1", LogEvent.TRUNCATED, "true"),
+        Map.of("a", "1", LogEvent.TRUNCATED, "false"),
+        Map.of("a", "x".repeat(LogEvent.MAX_ATTRIBUTE_CHARS)),
+        Map.of("a", "x".repeat(LogEvent.MAX_ATTRIBUTE_CHARS + 1)),
+        thirtyOne,
+        thirtyTwo,
+        forty);
+  }
+
+  @ParameterizedTest
+  @MethodSource("attributeMaps")
+  void attributesAreBoundedAsByTheReferenceRules(Map<String, String> attributes) {
+    for (Double duration : new Double[] {null, 5.0, -1.0}) {
+      for (String message : new String[] {"m", "m".repeat(LogEvent.MAX_MESSAGE_CHARS + 1)}) {
+        LogEvent event = withAttributes(attributes, duration, message);
+
+        assertThat(event.attributes())
+            .as("%s, duration %s, message of %d", attributes, duration, message.length())
+            .isEqualTo(referenceBound(attributes, duration, message.length()));
+        assertThatThrownBy(() -> event.attributes().put("z", "1"))
+            .isInstanceOf(UnsupportedOperationException.class);
+      }
+    }
+  }
+
+  @Test
+  void attributesAreACopyOfAMutableMap() {
+    Map<String, String> attributes = new LinkedHashMap<>(Map.of("a", "1"));
+    LogEvent event = withAttributes(attributes, null, "m");
+
+    attributes.put("b", "2");
+
+    assertThat(event.attributes()).containsOnly(Map.entry("a", "1"));
+  }
+
+  /** An event made by the canonical constructor, as the parsers make them. */
+  private static LogEvent withAttributes(
+      Map<String, String> attributes, Double durationMs, String message) {
+    return new LogEvent(
+        "1",
+        T,
+        T,
+        null,
+        null,
+        null,
+        null,
+        null,
+        "svc",
+        null,
+        "group",
+        "stream",
+        "INFO",
+        message,
+        EventKind.APP,
+        durationMs,
+        null,
+        null,
+        attributes);
+  }
+
+  /** The bounding rules as written before the constructor kept in-bound maps without a copy. */
+  private static Map<String, String> referenceBound(
+      Map<String, String> attributes, Double durationMs, int messageLength) {
+    boolean cut = messageLength > LogEvent.MAX_MESSAGE_CHARS;
+    Map<String, String> bounded = new LinkedHashMap<>();
+    if (durationMs != null && !(durationMs >= 0 && durationMs <= LogEvent.MAX_DURATION_MS)) {
+      bounded.put(LogEvent.INVALID_DURATION_MS, String.valueOf(durationMs));
+    }
+    for (Map.Entry<String, String> e : attributes.entrySet()) {
+      if (e.getKey() == null || e.getValue() == null) {
+        continue;
+      }
+      if (LogEvent.TRUNCATED.equals(e.getKey())) {
+        cut |= "true".equals(e.getValue());
+        continue;
+      }
+      if (bounded.size() >= LogEvent.MAX_ATTRIBUTES - 1) {
+        cut = true;
+        break;
+      }
+      String value = e.getValue();
+      if (value.length() > LogEvent.MAX_ATTRIBUTE_CHARS) {
+        value = value.substring(0, LogEvent.MAX_ATTRIBUTE_CHARS);
+        cut = true;
+      }
+      bounded.put(e.getKey(), value);
+    }
+    if (cut) {
+      bounded.put(LogEvent.TRUNCATED, "true");
+    }
+    return Map.copyOf(bounded);
   }
 }

@@ -5,6 +5,7 @@ import io.traceline.model.EventKind;
 import io.traceline.model.LogEvent;
 import io.traceline.model.TraceIdFormat;
 import io.traceline.model.TraceIds;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +32,15 @@ final class Fields {
   /** Free error text seen at any nesting level (not typed): a fallback for {@link #error}. */
   String errorText;
 
-  private Map<String, String> attributes;
+  /**
+   * Attribute keys and values in the order first set ({@code attributeCount} of them): a handful
+   * per line, so a linear search beats a hash map, and {@link #attributes()} builds the immutable
+   * map that the {@code LogEvent} constructor keeps as it is, instead of copying a map.
+   */
+  private String[] attributeKeys;
+
+  private String[] attributeValues;
+  private int attributeCount;
 
   /** Keeps the first trace found. */
   void trace(TraceIds.Parsed parsed) {
@@ -109,18 +118,63 @@ final class Fields {
     }
   }
 
+  /** Sets an attribute unless it is already set; a null value is ignored. */
   void attribute(String key, String value) {
     if (value == null) {
       return;
     }
-    if (attributes == null) {
-      attributes = new LinkedHashMap<>();
+    if (attributeKeys == null) {
+      attributeKeys = new String[8];
+      attributeValues = new String[8];
+    } else if (attributeIndex(key) >= 0) {
+      return;
+    } else if (attributeCount == attributeKeys.length) {
+      attributeKeys = Arrays.copyOf(attributeKeys, attributeCount * 2);
+      attributeValues = Arrays.copyOf(attributeValues, attributeCount * 2);
     }
-    attributes.putIfAbsent(key, value);
+    attributeKeys[attributeCount] = key;
+    attributeValues[attributeCount] = value;
+    attributeCount++;
   }
 
   String attribute(String key) {
-    return attributes == null ? null : attributes.get(key);
+    int i = attributeIndex(key);
+    return i < 0 ? null : attributeValues[i];
+  }
+
+  private int attributeIndex(String key) {
+    for (int i = 0; i < attributeCount; i++) {
+      if (attributeKeys[i].equals(key)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The attributes as an immutable map, or null without any. When there are nearly as many as a
+   * {@code LogEvent} keeps or more, they go in a {@link LinkedHashMap}: the constructor then keeps
+   * the first ones set, in that order.
+   */
+  private Map<String, String> attributes() {
+    String[] k = attributeKeys;
+    String[] v = attributeValues;
+    return switch (attributeCount) {
+      case 0 -> null;
+      case 1 -> Map.of(k[0], v[0]);
+      case 2 -> Map.of(k[0], v[0], k[1], v[1]);
+      case 3 -> Map.of(k[0], v[0], k[1], v[1], k[2], v[2]);
+      case 4 -> Map.of(k[0], v[0], k[1], v[1], k[2], v[2], k[3], v[3]);
+      case 5 -> Map.of(k[0], v[0], k[1], v[1], k[2], v[2], k[3], v[3], k[4], v[4]);
+      case 6 -> Map.of(k[0], v[0], k[1], v[1], k[2], v[2], k[3], v[3], k[4], v[4], k[5], v[5]);
+      default -> {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < attributeCount; i++) {
+          map.put(k[i], v[i]);
+        }
+        yield attributeCount < LogEvent.MAX_ATTRIBUTES - 2 ? Map.copyOf(map) : map;
+      }
+    };
   }
 
   /** Whether a level was found that marks the line as routine (no need to hunt for errors). */
@@ -199,7 +253,7 @@ final class Fields {
         durationMs,
         status,
         error,
-        attributes);
+        attributes());
   }
 
   /**

@@ -331,7 +331,9 @@ final class JsonLineParser {
         TextScan.scanPlain(inner, f);
       }
       f.service(ServiceNames.taskDefinitionFamily(node.text(K_ECS_TASK_DEFINITION)));
-      f.service(ServiceNames.containerService(node.text(K_CONTAINER_NAME)));
+      if (f.service == null) { // a pure fallback: not worked out when the service is known
+        f.service(ServiceNames.containerService(node.text(K_CONTAINER_NAME)));
+      }
       if ("stderr".equals(node.text(K_SOURCE))) {
         f.attribute("stream", "stderr");
       }

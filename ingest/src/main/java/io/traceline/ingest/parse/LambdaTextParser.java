@@ -113,12 +113,51 @@ final class LambdaTextParser {
       int end = fieldEnd(line, i);
       int colon = line.indexOf(": ", i);
       if (colon > 0 && colon < end) {
-        String key = line.substring(i, colon).trim();
-        String value = line.substring(colon + 2, end).trim();
-        reportField(key, value, f);
+        // the key trimmed as String.trim() would, without a substring per field
+        int keyStart = i;
+        int keyEnd = colon;
+        while (keyStart < keyEnd && line.charAt(keyStart) <= ' ') {
+          keyStart++;
+        }
+        while (keyEnd > keyStart && line.charAt(keyEnd - 1) <= ' ') {
+          keyEnd--;
+        }
+        String key = reportKey(line, keyStart, keyEnd);
+        if (key != null) {
+          reportField(key, line.substring(colon + 2, end).trim(), f);
+        }
       }
       i = end + 1;
     }
+  }
+
+  /** The report keys that {@link #reportField} reads: a key added there must be added here. */
+  private static final String[] REPORT_KEYS = {
+    "RequestId",
+    "Duration",
+    "Billed Duration",
+    "Memory Size",
+    "Max Memory Used",
+    "Init Duration",
+    "Restore Duration",
+    "Billed Restore Duration",
+    "Status",
+    "Error Type",
+    "Phase",
+    "XRAY TraceId",
+    "SegmentId",
+    "Sampled"
+  };
+
+  /** The constant of {@link #REPORT_KEYS} equal to {@code line[from, to)}, or null. */
+  private static String reportKey(String line, int from, int to) {
+    int length = to - from;
+    for (String key : REPORT_KEYS) {
+      if (key.length() == length && line.startsWith(key, from)) {
+        return key;
+      }
+    }
+    return null;
   }
 
   private static void reportField(String key, String value, Fields f) {

@@ -84,14 +84,23 @@ final class ServiceNames {
       int dash = rest.lastIndexOf('-', end - 1);
       while (dash > 0) {
         int previous = rest.lastIndexOf('-', dash - 1);
-        String segment = rest.substring(previous + 1, dash);
-        if (previous > 0 && !segment.isEmpty() && segment.chars().allMatch(Character::isDigit)) {
+        if (previous > 0 && previous + 1 < dash && allDigits(rest, previous + 1, dash)) {
           return rest.substring(0, previous);
         }
         dash = previous;
       }
     }
     return name.isEmpty() ? null : name;
+  }
+
+  /** Whether {@code s[from, to)} holds only digits ({@link Character#isDigit(char)}). */
+  private static boolean allDigits(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!Character.isDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String segment(String group, int from) {

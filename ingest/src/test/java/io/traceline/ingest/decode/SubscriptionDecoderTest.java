@@ -8,8 +8,14 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
@@ -338,6 +344,171 @@ class SubscriptionDecoderTest {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // the thread's inflate state: reuse, buffer sizing from the trailer, bounds
+
+  @Test
+  void theThreadsInflaterIsReusedAndRecoversFromAFailedRecord() {
+    byte[] good = Fixtures.kinesisData(Fixtures.LAMBDA_COLD_START);
+    DecodeResult first = decoder.decode(good);
+    SubscriptionDecoder.Scratch scratch = SubscriptionDecoder.scratch();
+
+    byte[] cut = Arrays.copyOf(good, good.length / 2); // fails in the middle of the deflate data
+    byte[] damaged = good.clone();
+    damaged[good.length / 2] ^= 0x55;
+    assertThat(failure(decoder.decode(cut)).reason()).isEqualTo(DecodeFailure.TRUNCATED_GZIP);
+    assertThat(decoder.decode(damaged)).isInstanceOf(DecodeResult.Failed.class);
+
+    assertThat(decoder.decode(good)).isEqualTo(first);
+    assertThat(SubscriptionDecoder.scratch()).isSameAs(scratch);
+  }
+
+  @Test
+  void sizeHintIsTheTrailersSizeBoundedByWhatDeflateCanExpand() {
+    byte[] json = toJson(bigMessage(300 * 1024));
+    byte[] gzip = gzip(json);
+    int deflateStart = 10;
+    int compressed = gzip.length - deflateStart - 8;
+
+    assertThat(SubscriptionDecoder.sizeHint(gzip, deflateStart)).isEqualTo(json.length);
+    assertThat(SubscriptionDecoder.sizeHint(withSize(gzip, 0xFFFFFFFFL), deflateStart))
+        .isEqualTo((long) compressed * SubscriptionDecoder.MAX_DEFLATE_RATIO);
+    assertThat(SubscriptionDecoder.sizeHint(Arrays.copyOf(gzip, 17), deflateStart)).isZero();
+  }
+
+  @Test
+  void aTruthfulTrailerSizesTheOutputBufferInOneAllocation() throws Exception {
+    SubscriptionMessage message = bigMessage(300 * 1024);
+    byte[] json = toJson(message);
+
+    int[] bufferLength =
+        onNewThread(
+            () -> {
+              assertThat(
+                      messageOf(
+                          new SubscriptionDecoder().decode(SubscriptionDecoder.encode(message))))
+                  .isEqualTo(message);
+              return new int[] {SubscriptionDecoder.scratch().buffer.length};
+            });
+
+    // one byte more than announced, so that the end of the deflate stream is seen in one pass
+    assertThat(bufferLength[0]).isEqualTo(json.length + 1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {0, 100, 0xFFFFFFFFL})
+  void aLyingTrailerSizeIsOnlyAHintAndStillFailsTheCheck(long claimedSize) {
+    SubscriptionMessage message = bigMessage(200 * 1024);
+    byte[] lying = withSize(SubscriptionDecoder.encode(message), claimedSize);
+
+    DecodeResult.Failed failed = failure(decoder.decode(lying));
+
+    assertThat(failed.reason()).isEqualTo(DecodeFailure.CORRUPT_GZIP);
+    assertThat(failed.detail()).contains("size mismatch");
+  }
+
+  @Test
+  void aMemberWhoseTrailerIsNotTheLastDecodesWithAWrongHint() {
+    // the hint of the first member is the second member's size: far too small
+    SubscriptionMessage big = bigMessage(200 * 1024);
+    byte[] record =
+        concat(SubscriptionDecoder.encode(big), Fixtures.kinesisData(Fixtures.CONTROL_MESSAGE));
+
+    List<DecodeResult> results = decoder.decodeAll(record);
+
+    assertThat(results).hasSize(2);
+    assertThat(messageOf(results.get(0))).isEqualTo(big);
+    assertThat(results.get(1)).isInstanceOf(DecodeResult.Control.class);
+  }
+
+  @Test
+  void theBoundHoldsWhenTheThreadsBufferIsLargerThanIt() {
+    decoder.decode(SubscriptionDecoder.encode(bigMessage(200 * 1024))); // grows the buffer
+    assertThat(SubscriptionDecoder.scratch().buffer.length).isGreaterThan(200 * 1024);
+    SubscriptionDecoder small = new SubscriptionDecoder(1024);
+
+    assertThat(failure(small.decode(Fixtures.kinesisData(Fixtures.LAMBDA_COLD_START))).reason())
+        .isEqualTo(DecodeFailure.TOO_LARGE);
+    byte[] json = Fixtures.prettyJson(Fixtures.LAMBDA_COLD_START);
+    assertThat(json.length).isGreaterThan(1024);
+    assertThat(failure(small.decodeAll(gzip(json)).get(0)).reason())
+        .isEqualTo(DecodeFailure.TOO_LARGE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {20L * 1024 * 1024, 10})
+  void aGzipBombIsTooLargeWhateverItsTrailerClaims(long claimedSize) {
+    byte[] bomb = withSize(gzip(new byte[20 * 1024 * 1024]), claimedSize);
+
+    assertThat(failure(decoder.decode(bomb)).reason()).isEqualTo(DecodeFailure.TOO_LARGE);
+  }
+
+  @Test
+  void theBoundCountsEveryMemberOfARecord() {
+    byte[] control = Fixtures.kinesisData(Fixtures.CONTROL_MESSAGE);
+    int size = toJson(Fixtures.CONTROL_MESSAGE).length;
+    SubscriptionDecoder twoAndAHalf = new SubscriptionDecoder(size * 5 / 2);
+
+    List<DecodeResult> results = twoAndAHalf.decodeAll(concat(control, control, control));
+
+    assertThat(results).hasSize(3);
+    assertThat(results.subList(0, 2)).allMatch(r -> r instanceof DecodeResult.Control);
+    assertThat(failure(results.get(2)).reason()).isEqualTo(DecodeFailure.TOO_LARGE);
+  }
+
+  @Test
+  void aMemberLargerThanTheRetainedBufferIsDecodedButNotKept() throws Exception {
+    SubscriptionMessage huge = bigMessage(SubscriptionDecoder.MAX_RETAINED_BUFFER_BYTES * 2);
+
+    int[] bufferLength =
+        onNewThread(
+            () -> {
+              assertThat(
+                      messageOf(new SubscriptionDecoder().decode(SubscriptionDecoder.encode(huge))))
+                  .isEqualTo(huge);
+              return new int[] {SubscriptionDecoder.scratch().buffer.length};
+            });
+
+    assertThat(bufferLength[0]).isLessThanOrEqualTo(SubscriptionDecoder.MAX_RETAINED_BUFFER_BYTES);
+  }
+
+  @Test
+  void threadsDecodeWithStatesOfTheirOwn() throws Exception {
+    List<byte[]> records = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      records.add(SubscriptionDecoder.encode(bigMessage(40 * 1024 * (i + 1))));
+    }
+    records.add(Fixtures.kinesisData(Fixtures.LAMBDA_COLD_START));
+    records.add(Fixtures.kinesisData(Fixtures.APIGATEWAY_ACCESS));
+    records.add(Arrays.copyOf(records.get(0), 100)); // a failure between good records
+    List<DecodeResult> expected = records.stream().map(decoder::decode).toList();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Boolean>> runs = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int shift = t;
+        runs.add(
+            pool.submit(
+                () -> {
+                  for (int round = 0; round < 30; round++) {
+                    for (int i = 0; i < records.size(); i++) {
+                      int r = (i + shift + round) % records.size();
+                      if (!decoder.decode(records.get(r)).equals(expected.get(r))) {
+                        return false;
+                      }
+                    }
+                  }
+                  return true;
+                }));
+      }
+      for (Future<Boolean> run : runs) {
+        assertThat(run.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
 
   private static DecodeResult.Failed failure(DecodeResult result) {
     assertThat(result).isInstanceOf(DecodeResult.Failed.class);
@@ -352,6 +523,67 @@ class SubscriptionDecoderTest {
       return control.message();
     }
     throw new AssertionError("not decoded: " + result);
+  }
+
+  /** A data message of about {@code jsonBytes} bytes of JSON, of ~300-byte escaped lines. */
+  private static SubscriptionMessage bigMessage(int jsonBytes) {
+    List<CloudWatchEvent> events = new ArrayList<>();
+    int size = 0;
+    for (int i = 0; size < jsonBytes; i++) {
+      String line =
+          "{\"level\":\"INFO\",\"message\":\"line "
+              + i
+              + " caf\u00e9\",\"xray_trace_id\":\"1-6916f260-6a0bc5e0252f9e70910410a9\","
+              + "\"path\":\"/orders/"
+              + Integer.toHexString(i * 7919)
+              + "\",\"padding\":\""
+              + "x".repeat(150)
+              + "\"}\n";
+      events.add(new CloudWatchEvent(String.format("%056d", i), 1_763_111_554_802L + i, line));
+      size += line.length() + 120;
+    }
+    return new SubscriptionMessage(
+        SubscriptionMessage.DATA_MESSAGE,
+        "123456789012",
+        "/aws/lambda/orders-api",
+        "2025/11/14/[$LATEST]7f3c9a2e5b8d4f61a0c2e9b7d4a18f35",
+        List.of("orders-logs-to-kinesis"),
+        events);
+  }
+
+  private static byte[] toJson(SubscriptionMessage message) {
+    return SubscriptionDecoder.toJson(message);
+  }
+
+  /** {@code gzip} (one member) with its trailer's size field replaced. */
+  private static byte[] withSize(byte[] gzip, long size) {
+    byte[] patched = gzip.clone();
+    int p = patched.length - 4;
+    for (int i = 0; i < 4; i++) {
+      patched[p + i] = (byte) (size >>> (8 * i));
+    }
+    return patched;
+  }
+
+  /** Runs {@code task} on a new thread (a fresh thread-local state) and returns its result. */
+  private static <T> T onNewThread(Callable<T> task) throws Exception {
+    AtomicReference<T> result = new AtomicReference<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                result.set(task.call());
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
+    thread.start();
+    thread.join();
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+    return result.get();
   }
 
   private static byte[] toJson(String fixture) {

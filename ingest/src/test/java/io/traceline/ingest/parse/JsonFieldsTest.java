@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.traceline.model.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,6 +68,58 @@ class JsonFieldsTest {
     }
     assertThat(obj).as(json).isNotNull();
     assertSame(json, tree, obj);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"a\":\"caf\u00e9 \u4e2d\u6587 \ud83d\ude00\",\"b\":\"\u00e9\"}",
+        "{\"\u00e9\":1,\"a\":\"\u00ff\u0100\"}",
+        "{\"a\":\"lone \ud800 surrogate\",\"b\":\"x\"}",
+        "{\"a\":\"lone low \udc00\"}",
+        "{\"a\":\"ends high \ud83d\"}",
+        "\ufeff{\"a\":1}",
+        "{\u0000\"a\":1}",
+        "{\"a\":\"\u0000\"}",
+        "{\"a\":\"\\u0000 escaped\"}",
+        "{\"a\":\"\\ud800 escaped lone\",\"b\":\"\\ud83d\\ude00\"}",
+        "{\"a\":\"tab\tin string\"}",
+      })
+  void textOutsideAsciiAnswersAsTheTreeDoes(String json) {
+    // read as UTF-8 bytes, except text UTF-8 cannot carry (lone surrogates): read as chars
+    answersAsTheTreeDoes(json);
+  }
+
+  @Test
+  void utf8EncodingTakesWellFormedTextOnly() {
+    JsonFields.Utf8 utf8 = new JsonFields.Utf8();
+
+    assertThat(utf8.encode("{}")).isEqualTo(2);
+    assertThat(utf8.encode("\u00e9\u4e2d\ud83d\ude00")).isEqualTo(2 + 3 + 4);
+    assertThat(new String(utf8.bytes, 0, 9, StandardCharsets.UTF_8))
+        .isEqualTo("\u00e9\u4e2d\ud83d\ude00");
+    assertThat(utf8.encode("a\ud800b")).isEqualTo(-1);
+    assertThat(utf8.encode("a\udc00")).isEqualTo(-1);
+    assertThat(utf8.encode("x".repeat(JsonFields.Utf8.MAX_CHARS + 1))).isEqualTo(-1);
+    assertThat(utf8.encode("x".repeat(JsonFields.Utf8.MAX_CHARS)))
+        .isEqualTo(JsonFields.Utf8.MAX_CHARS);
+  }
+
+  @Test
+  void textTooLongForTheByteBufferAnswersAsTheTreeDoes() {
+    String padding = "x".repeat(JsonFields.Utf8.MAX_CHARS);
+    String json = "{\"a\":\"" + padding + "\",\"b\":\"caf\u00e9\",\"level\":30}";
+
+    answersAsTheTreeDoes(json);
+    assertThat(FIELDS.read(json).text(FIELDS.id("a"))).isEqualTo(padding);
+  }
+
+  @Test
+  void textLongerThanBeforeGrowsTheThreadsBuffers() {
+    for (int length : new int[] {10, 5_000, 3_000, 40_000, 20}) {
+      String json = "{\"a\":\"" + "\u00e9".repeat(length) + "\",\"b\":" + length + "}";
+      answersAsTheTreeDoes(json);
+    }
   }
 
   @Test

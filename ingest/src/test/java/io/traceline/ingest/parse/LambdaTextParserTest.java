@@ -296,4 +296,23 @@ class LambdaTextParserTest {
     assertThat(e.requestId()).isNull();
     assertThat(e.service()).isEqualTo("getmyip");
   }
+
+  @Test
+  void reportKeysAreMatchedTrimmedAndWhole() {
+    String line =
+        "REPORT RequestId: f678488e-719f-42a4-b770-bb99cc43afeb\t  Duration: 12.50 ms \t"
+            + "Billed Duration : 13 ms\tDuration2: 99 ms\tFuture Field: 1\tMemory Size: 128 MB\t"
+            + "Max Memory Used: 128 MB\tmemory size: 1 MB\t";
+
+    LogEvent e = Lines.parse(GROUP, line);
+
+    assertThat(e.durationMs()).isEqualTo(12.5);
+    assertThat(e.attributes())
+        .contains(
+            entry("billedDurationMs", "13"),
+            entry("memorySizeMb", "128"),
+            entry("maxMemoryUsedMb", "128"),
+            entry(LambdaTextParser.OUT_OF_MEMORY, "true"))
+        .doesNotContainKeys("Duration2", "Future Field");
+  }
 }
