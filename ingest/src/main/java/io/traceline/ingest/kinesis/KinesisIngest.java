@@ -367,6 +367,7 @@ public final class KinesisIngest {
         Outcome outcome =
             processor.process(record.data().asByteArrayUnsafe(), source, ingestedAt, memory);
         var unused = publisher.publish(outcome); // a failed send fails the commit
+        publisher.checkTransaction(); // Kafka unreachable: stop now, not after every send blocked
       }
       publisher.publishRecord(
           new ProducerRecord<>(

@@ -92,6 +92,7 @@ public final class EventPublisher implements AutoCloseable {
   private final Map<String, TopicCounters> counters = new ConcurrentHashMap<>();
   private final AtomicLong failedTotal = new AtomicLong();
   private final AtomicInteger failedInTransaction = new AtomicInteger();
+  private volatile boolean inTransaction;
   private final AtomicReference<Exception> firstFailureInTransaction = new AtomicReference<>();
 
   /**
@@ -233,6 +234,13 @@ public final class EventPublisher implements AutoCloseable {
     TopicCounters topic =
         counters.computeIfAbsent(record.topic(), name -> new TopicCounters(registry, name));
     CountingCallback callback = new CountingCallback(topic, publication);
+    if (inTransaction && failedInTransaction.get() > 0) {
+      // the transaction cannot commit any more: do not block on a send that cannot matter
+      if (publication != null) {
+        publication.completed(false);
+      }
+      return;
+    }
     try {
       var unused = producer.send(record, callback); // the callback counts
     } catch (KafkaException | IllegalStateException e) {
@@ -263,6 +271,7 @@ public final class EventPublisher implements AutoCloseable {
     producer.beginTransaction();
     failedInTransaction.set(0);
     firstFailureInTransaction.set(null);
+    inTransaction = true;
   }
 
   /**
@@ -284,12 +293,24 @@ public final class EventPublisher implements AutoCloseable {
    * @throws KafkaException when a send of the transaction or the commit failed
    */
   public void commitTransaction() {
+    checkTransaction(); // never commit a transaction that misses a send
+    producer.commitTransaction(); // flushes; throws when a send of this transaction failed
+    inTransaction = false;
+  }
+
+  /**
+   * Throws when a send of the current transaction has failed already, so that a caller with many
+   * records to send stops early: while the cluster is unreachable each send may block for {@code
+   * max.block.ms} before it fails.
+   *
+   * @throws KafkaException with the first failure as its cause
+   */
+  public void checkTransaction() {
     int failed = failedInTransaction.get();
-    if (failed > 0) { // never commit a transaction that misses a send
+    if (failed > 0) {
       throw new KafkaException(
           failed + " sends of the transaction failed", firstFailureInTransaction.get());
     }
-    producer.commitTransaction(); // flushes; throws when a send of this transaction failed
   }
 
   /**
@@ -300,6 +321,7 @@ public final class EventPublisher implements AutoCloseable {
    */
   public void abortTransaction() {
     producer.abortTransaction();
+    inTransaction = false;
   }
 
   /** Sends everything buffered now and waits for it (all callers' sends). */

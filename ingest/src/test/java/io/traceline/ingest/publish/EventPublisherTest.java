@@ -121,6 +121,54 @@ class EventPublisherTest {
   }
 
   @Test
+  void aTransactionStopsSendingAtItsFirstFailedSendAndNeverCommits() {
+    MockProducer<byte[], byte[]> producer = producer(true);
+    List<LogEvent> events = new java.util.ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      events.add(
+          LogEvent.builder()
+              .id(Integer.toString(i))
+              .logGroup("/ecs/orders-svc")
+              .logStream("app/orders/1")
+              .message("line " + i)
+              .build());
+    }
+    Outcome outcome = new Outcome(SOURCE, List.of(), events, List.of(), 0);
+    try (EventPublisher publisher = new EventPublisher(producer, registry)) {
+      publisher.initTransactions();
+      publisher.beginTransaction();
+      // what a send does after max.block.ms while the cluster is unreachable
+      producer.sendException = new org.apache.kafka.common.errors.TimeoutException("no metadata");
+      var unused = publisher.publish(outcome);
+      producer.sendException = null;
+      var unused2 = publisher.publish(outcome); // skipped: the transaction is lost anyway
+
+      assertThat(producer.history()).isEmpty();
+      assertThatThrownBy(publisher::checkTransaction)
+          .isInstanceOf(org.apache.kafka.common.KafkaException.class)
+          .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+      assertThatThrownBy(publisher::commitTransaction)
+          .isInstanceOf(org.apache.kafka.common.KafkaException.class);
+      assertThat(producer.transactionCommitted()).isFalse();
+      publisher.abortTransaction();
+      assertThat(producer.transactionAborted()).isTrue();
+      assertThat(
+              registry
+                  .get(EventPublisher.PUBLISH_FAILURES)
+                  .tag("topic", Topics.UNKEYED)
+                  .counter()
+                  .count())
+          .as("the failed send is counted, the skipped ones are not sends")
+          .isEqualTo(1.0);
+
+      publisher.beginTransaction(); // the next transaction starts clean
+      var unused3 = publisher.publish(outcome);
+      publisher.commitTransaction();
+      assertThat(producer.history()).hasSize(3);
+    }
+  }
+
+  @Test
   void detailHeaderIsCutToOneKibibyteOnACharacterBoundary() {
     String detail = "é".repeat(1000); // 2000 bytes in UTF-8
     ProducerRecord<byte[], byte[]> record =
