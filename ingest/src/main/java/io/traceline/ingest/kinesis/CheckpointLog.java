@@ -153,9 +153,4 @@ final class CheckpointLog implements AutoCloseable {
   public void close() {
     consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
   }
-
-  /** The checkpoints read so far (read-only copy). */
-  Map<String, Checkpoint> snapshot() {
-    return Map.copyOf(checkpoints);
-  }
 }

@@ -1,6 +1,7 @@
 package io.traceline.ingest.kinesis;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -81,8 +82,9 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * traceline.ingest.kinesis.records}, {@code traceline.ingest.kinesis.bytes}, {@code
  * traceline.ingest.kinesis.transactions{outcome=committed|aborted|commit-retried}}, {@code
  * traceline.ingest.kinesis.sync.failures} (the shard list or the checkpoints could not be read:
- * Kinesis or Kafka unavailable), gauges {@code traceline.ingest.kinesis.shards} (owned and readable
- * now), {@code traceline.ingest.kinesis.millis.behind.latest{shard}} and {@code
+ * Kinesis or Kafka unavailable), {@code traceline.ingest.kinesis.checkpoints.unreadable}
+ * (checkpoint records skipped as unreadable), gauges {@code traceline.ingest.kinesis.shards} (owned
+ * and readable now), {@code traceline.ingest.kinesis.millis.behind.latest{shard}} and {@code
  * traceline.ingest.kinesis.checkpoint.age{shard}} (ms since the shard's checkpoint was last written
  * or found current).
  *
@@ -98,6 +100,8 @@ public final class KinesisIngest {
   public static final String TRANSACTIONS = "traceline.ingest.kinesis.transactions";
   public static final String SHARDS = "traceline.ingest.kinesis.shards";
   public static final String SYNC_FAILURES = "traceline.ingest.kinesis.sync.failures";
+  public static final String UNREADABLE_CHECKPOINTS =
+      "traceline.ingest.kinesis.checkpoints.unreadable";
   public static final String MILLIS_BEHIND = "traceline.ingest.kinesis.millis.behind.latest";
   public static final String CHECKPOINT_AGE = "traceline.ingest.kinesis.checkpoint.age";
 
@@ -134,6 +138,7 @@ public final class KinesisIngest {
   private RequestMemory memory;
   private EventPublisher publisher;
   private volatile CheckpointLog checkpointLog;
+  private FunctionCounter unreadableCheckpoints;
   private boolean reloadNeeded = true;
   private long runStartedAt;
   private List<ShardInfo> shards = List.of();
@@ -200,6 +205,9 @@ public final class KinesisIngest {
         CheckpointLog log =
             new CheckpointLog(checkpointConsumer(), admin, settings.checkpointScope())) {
       checkpointLog = log;
+      unreadableCheckpoints =
+          FunctionCounter.builder(UNREADABLE_CHECKPOINTS, log, CheckpointLog::unreadable)
+              .register(registry);
       ensureCheckpointTopic(admin);
       publisher = openPublisher();
       while (publisher != null && !stopped()) {
@@ -221,6 +229,9 @@ public final class KinesisIngest {
     } finally {
       ready = false;
       checkpointLog = null;
+      if (unreadableCheckpoints != null) {
+        registry.remove(unreadableCheckpoints);
+      }
       memory.close();
       if (publisher != null) {
         publisher.close();

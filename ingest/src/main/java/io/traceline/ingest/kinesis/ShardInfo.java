@@ -5,11 +5,11 @@ import java.util.Objects;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
- * One shard as {@code ListShards} describes it: its id, its parents (none for an original shard,
- * one after a split, two after a merge) and whether it is closed (has an ending sequence number: it
- * was split or merged and takes no new records).
+ * One shard as {@code ListShards} describes it: its id and its parents (none for an original shard,
+ * one after a split, two after a merge). Whether it is closed shows when reading it reaches its
+ * end.
  */
-record ShardInfo(String shardId, List<String> parents, boolean closed) {
+record ShardInfo(String shardId, List<String> parents) {
 
   ShardInfo {
     Objects.requireNonNull(shardId, "shardId");
@@ -24,9 +24,6 @@ record ShardInfo(String shardId, List<String> parents, boolean closed) {
     if (shard.adjacentParentShardId() != null) {
       parents.add(shard.adjacentParentShardId());
     }
-    boolean closed =
-        shard.sequenceNumberRange() != null
-            && shard.sequenceNumberRange().endingSequenceNumber() != null;
-    return new ShardInfo(shard.shardId(), parents, closed);
+    return new ShardInfo(shard.shardId(), parents);
   }
 }

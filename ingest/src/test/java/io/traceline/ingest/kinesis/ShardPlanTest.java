@@ -14,15 +14,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class ShardPlanTest {
 
-  private static final ShardInfo A = new ShardInfo("shardId-000000000000", List.of(), true);
-  private static final ShardInfo B = new ShardInfo("shardId-000000000001", List.of(), false);
+  private static final ShardInfo A = new ShardInfo("shardId-000000000000", List.of());
+  private static final ShardInfo B = new ShardInfo("shardId-000000000001", List.of());
   // A was split into C and D; C and D were merged into E
-  private static final ShardInfo C =
-      new ShardInfo("shardId-000000000002", List.of(A.shardId()), true);
-  private static final ShardInfo D =
-      new ShardInfo("shardId-000000000003", List.of(A.shardId()), true);
+  private static final ShardInfo C = new ShardInfo("shardId-000000000002", List.of(A.shardId()));
+  private static final ShardInfo D = new ShardInfo("shardId-000000000003", List.of(A.shardId()));
   private static final ShardInfo E =
-      new ShardInfo("shardId-000000000004", List.of(C.shardId(), D.shardId()), false);
+      new ShardInfo("shardId-000000000004", List.of(C.shardId(), D.shardId()));
   private static final List<ShardInfo> ALL = List.of(A, B, C, D, E);
 
   private static Checkpoint at(String sequence) {
@@ -63,7 +61,7 @@ class ShardPlanTest {
   void everyShardHasExactlyOneOwnerAndTheSplitIsStable() {
     List<ShardInfo> many = new java.util.ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      many.add(new ShardInfo(String.format("shardId-%012d", i), List.of(), false));
+      many.add(new ShardInfo(String.format("shardId-%012d", i), List.of()));
     }
     Set<String> seen = new HashSet<>();
     int[] perInstance = new int[3];
