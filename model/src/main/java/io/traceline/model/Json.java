@@ -17,11 +17,12 @@ import java.io.UncheckedIOException;
  * break an older consumer). Thread-safe: Jackson readers and writers are immutable.
  *
  * <p>The written form is described by the JSON Schemas {@code /schema/log-event.schema.json},
- * {@code /schema/timeline.schema.json} and {@code /schema/request-link.schema.json} on the
- * classpath (draft 2020-12, {@code $id} prefix {@code https://traceline.example/schema/}, which is
- * an identifier, not a location: map it to {@code classpath:schema/}). Map entries (event
- * attributes) are written sorted by key, so equal values give equal bytes. Reading rejects trailing
- * content after the document and a JSON {@code null}.
+ * {@code /schema/timeline.schema.json}, {@code /schema/request-link.schema.json}, {@code
+ * /schema/alert.schema.json} and {@code /schema/service-edge.schema.json} on the classpath (draft
+ * 2020-12, {@code $id} prefix {@code https://traceline.example/schema/}, which is an identifier,
+ * not a location: map it to {@code classpath:schema/}). Map entries (event attributes) are written
+ * sorted by key, so equal values give equal bytes. Reading rejects trailing content after the
+ * document and a JSON {@code null}.
  */
 public final class Json {
 
@@ -47,6 +48,14 @@ public final class Json {
   private static final ObjectWriter LINK_WRITER = MAPPER.writerFor(RequestLink.class);
   private static final ObjectReader LINK_READER =
       MAPPER.readerFor(RequestLink.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private static final ObjectWriter ALERT_WRITER = MAPPER.writerFor(Alert.class);
+  private static final ObjectReader ALERT_READER =
+      MAPPER.readerFor(Alert.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private static final ObjectWriter EDGE_STATS_WRITER = MAPPER.writerFor(ServiceEdgeStats.class);
+  private static final ObjectReader EDGE_STATS_READER =
+      MAPPER.readerFor(ServiceEdgeStats.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Json() {}
 
@@ -87,6 +96,32 @@ public final class Json {
    */
   public static RequestLink readLink(byte[] json) {
     return read(LINK_READER, RequestLink.class, json);
+  }
+
+  public static byte[] writeAlert(Alert alert) {
+    return write(ALERT_WRITER, alert);
+  }
+
+  /**
+   * Reads an alert.
+   *
+   * @throws UncheckedIOException when the bytes are not a valid alert
+   */
+  public static Alert readAlert(byte[] json) {
+    return read(ALERT_READER, Alert.class, json);
+  }
+
+  public static byte[] writeEdgeStats(ServiceEdgeStats stats) {
+    return write(EDGE_STATS_WRITER, stats);
+  }
+
+  /**
+   * Reads a service-edge aggregate.
+   *
+   * @throws UncheckedIOException when the bytes are not a valid aggregate
+   */
+  public static ServiceEdgeStats readEdgeStats(byte[] json) {
+    return read(EDGE_STATS_READER, ServiceEdgeStats.class, json);
   }
 
   private static byte[] write(ObjectWriter writer, Object value) {

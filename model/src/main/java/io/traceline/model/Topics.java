@@ -26,7 +26,7 @@ public final class Topics {
   /** Keyed by trace id; value: {@link Timeline} JSON, revisioned. */
   public static final String TIMELINES = "traceline.timelines";
 
-  /** Flagged timelines only, in a slim form for alerting consumers. */
+  /** Keyed by trace id; value: {@link Alert} JSON, for flagged timelines only. */
   public static final String ALERTS = "traceline.alerts";
 
   /**
@@ -35,8 +35,17 @@ public final class Topics {
    */
   public static final String INGEST_CHECKPOINTS = "traceline.ingest.checkpoints";
 
-  /** Caller to callee aggregates per minute. */
+  /**
+   * Caller to callee aggregates per minute; key {@link ServiceEdgeStats#key()}, value {@link
+   * ServiceEdgeStats} JSON, revisioned.
+   */
   public static final String SERVICE_EDGES = "traceline.service-edges";
+
+  /**
+   * The correlator's own repartition topic: the calls of each emitted timeline, keyed by edge
+   * ({@code from -> to}), so that one task aggregates each edge. Not a public contract.
+   */
+  public static final String EDGE_CALLS = "traceline.edge-calls";
 
   private Topics() {}
 }

@@ -131,7 +131,7 @@ class JsonCodecTest {
     assertThat(event.get("traceIdFormat").asText()).isEqualTo("XRAY_HEADER");
     assertThat(timeline.get("status").asText()).isEqualTo("REVISED");
     assertThat(timeline.get("bottleneck").get("kind").asText()).isEqualTo("SEGMENT");
-    assertThat(timeline.get("flags").get(0).get("type").asText()).isEqualTo("TIMEOUT");
+    assertThat(timeline.get("flags").get(0).get("type").asText()).isEqualTo("SEGMENT_OUTLIER");
   }
 
   @Test

@@ -39,6 +39,8 @@ class JsonSchemaTest {
   private static final String ID_PREFIX = "https://traceline.example/schema/";
   private static final String EVENT_SCHEMA = "log-event.schema.json";
   private static final String TIMELINE_SCHEMA = "timeline.schema.json";
+  private static final String ALERT_SCHEMA = "alert.schema.json";
+  private static final String EDGE_SCHEMA = "service-edge.schema.json";
 
   private static JsonSchemaFactory factory;
   private static JsonSchema eventSchema;
@@ -57,7 +59,7 @@ class JsonSchemaTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {EVENT_SCHEMA, TIMELINE_SCHEMA})
+  @ValueSource(strings = {EVENT_SCHEMA, TIMELINE_SCHEMA, ALERT_SCHEMA, EDGE_SCHEMA})
   void schemaIsOnTheClasspathWithItsId(String file) throws IOException {
     JsonNode schema = resource("/schema/" + file);
 
@@ -68,7 +70,7 @@ class JsonSchemaTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {EVENT_SCHEMA, TIMELINE_SCHEMA})
+  @ValueSource(strings = {EVENT_SCHEMA, TIMELINE_SCHEMA, ALERT_SCHEMA, EDGE_SCHEMA})
   void schemaIsAValidDraft202012Schema(String file) throws IOException {
     JsonSchema metaSchema =
         factory.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
@@ -105,6 +107,38 @@ class JsonSchemaTest {
   void codecOutputForTimelinesIsValid() throws IOException {
     assertThat(timelineSchema.validate(timeline(ModelFixtures.fullTimeline()))).isEmpty();
     assertThat(timelineSchema.validate(timeline(ModelFixtures.minimalTimeline()))).isEmpty();
+  }
+
+  @Test
+  void codecOutputForAlertsAndEdgeAggregatesIsValid() throws IOException {
+    JsonSchema alertSchema = factory.getSchema(SchemaLocation.of(ID_PREFIX + ALERT_SCHEMA));
+    JsonSchema edgeSchema = factory.getSchema(SchemaLocation.of(ID_PREFIX + EDGE_SCHEMA));
+    Alert alert = Alert.of(ModelFixtures.fullTimeline());
+    ServiceEdgeStats stats =
+        new ServiceEdgeStats(1_763_111_520_000L, "api", "orders", 12, 1, 3.5, 9.25, 40, 41, 2);
+
+    assertThat(alertSchema.validate(Json.MAPPER.readTree(Json.writeAlert(alert)))).isEmpty();
+    assertThat(edgeSchema.validate(Json.MAPPER.readTree(Json.writeEdgeStats(stats)))).isEmpty();
+    assertThat(properties(resource("/schema/" + ALERT_SCHEMA))).isEqualTo(components(Alert.class));
+    assertThat(properties(resource("/schema/" + EDGE_SCHEMA)))
+        .isEqualTo(components(ServiceEdgeStats.class));
+    assertThat(Json.readAlert(Json.writeAlert(alert))).isEqualTo(alert);
+    assertThat(Json.readEdgeStats(Json.writeEdgeStats(stats))).isEqualTo(stats);
+  }
+
+  @Test
+  void alertsOnlyForFlaggedTimelinesAndEdgeAggregatesOnWholeMinutes() {
+    assertThat(Alert.of(ModelFixtures.minimalTimeline())).isNull();
+    assertThat(Alert.of(ModelFixtures.fullTimeline()).flags())
+        .isEqualTo(ModelFixtures.fullTimeline().flags());
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new ServiceEdgeStats(1_000L, "a", "b", 1, 0, 1, 1, 1, 1, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new ServiceEdgeStats(60_000L, "a", "b", 1, 2, 1, 1, 1, 1, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(new ServiceEdgeStats(60_000L, "a", "b", 1, 0, 1, 1, 1, 1, 3).key())
+        .isEqualTo(ServiceEdgeStats.keyOf(60_000L, "a", "b"));
   }
 
   @Test

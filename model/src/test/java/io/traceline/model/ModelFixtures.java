@@ -89,7 +89,8 @@ final class ModelFixtures {
                 100L,
                 1,
                 1,
-                false),
+                false,
+                1),
             new Timeline.Segment(
                 "orders",
                 null,
@@ -99,16 +100,38 @@ final class ModelFixtures {
                 3_000L,
                 1,
                 1,
-                true)),
-        List.of(new Timeline.Gap("api", "orders", 1_763_111_552_800L, 1_763_111_552_873L, 73L)),
-        new Timeline.Bottleneck(Timeline.BottleneckKind.SEGMENT, "orders", null, 3_000L, 0.9677),
+                true,
+                1)),
         List.of(
+            new Timeline.Gap(
+                "api", "orders", "handler", 1_763_111_552_800L, 1_763_111_552_873L, 73L)),
+        new Timeline.Bottleneck(
+            Timeline.BottleneckKind.SEGMENT, "orders", "handler", null, 3_000L, 0.9677),
+        List.of(
+            new Timeline.Flag(
+                FlagType.SEGMENT_OUTLIER,
+                "orders",
+                "handler",
+                3000.0,
+                250.0,
+                0.99,
+                12.0,
+                "orders handler took 3000 ms, p99 is 250 ms"),
             new Timeline.Flag(FlagType.TIMEOUT, "orders", 3000.42, 3000.0, "Lambda timed out"),
             new Timeline.Flag(FlagType.COLD_START, "orders", null, null, "init 276.94 ms"),
-            new Timeline.Flag(FlagType.SLO_BREACH, null, 3100.0, 1000.0, "over the route SLA")),
+            new Timeline.Flag(FlagType.SLO_BREACH, null, 3100.0, 1000.0, "over the route SLA"),
+            new Timeline.Flag(
+                FlagType.SEGMENT_OUTLIER,
+                "orders",
+                "handler",
+                3000.0,
+                250.0,
+                0.99,
+                12.0,
+                "orders handler took 3000 ms, p99 is 250 ms")),
         List.of(access, report),
         5,
-        List.of(new Timeline.Edge("api", "orders", 3_000L, true)));
+        List.of(new Timeline.Edge("api", "orders", "handler", 1_763_111_552_800L, 3_073L, true)));
   }
 
   /** A timeline with empty lists and no bottleneck. */

@@ -30,10 +30,10 @@ class GanttChartTest {
         new Timeline.Hop("api", "POST /orders"),
         List.of("api", "fn", "db"),
         List.of(
-            new Segment("api", "POST /orders", 0, 1000, 1000, 100, 1, 0, false),
-            new Segment("fn", null, 100, 900, 800, 200, 3, 1, true),
-            new Segment("db", null, 200, 800, 600, 600, 1, 0, false)),
-        List.of(new Gap("api", "fn", 0, 100, 100)),
+            new Segment("api", "POST /orders", 0, 1000, 1000, 100, 1, 0, false, 1),
+            new Segment("fn", null, 100, 900, 800, 200, 3, 1, true, 1),
+            new Segment("db", null, 200, 800, 600, 600, 1, 0, false, 1)),
+        List.of(new Gap("api", "fn", null, 0, 100, 100)),
         bottleneck,
         List.of(
             new Timeline.Flag(FlagType.SLO_BREACH, "api", 1000.0, 500.0, "request took 1000 ms")),
@@ -50,7 +50,7 @@ class GanttChartTest {
   void drawsOneBarPerServiceOnASharedTimeAxis() {
     String chart =
         new GanttChart(10)
-            .render(timeline(new Bottleneck(BottleneckKind.SEGMENT, "db", null, 600, 0.6)));
+            .render(timeline(new Bottleneck(BottleneckKind.SEGMENT, "db", null, null, 600, 0.6)));
     assertThat(chart).startsWith("trace " + TRACE + "  api POST /orders  1000 ms  COMPLETE rev 1");
     assertThat(chart).contains("! SLO_BREACH: request took 1000 ms");
     assertThat(line(chart, "api")).contains("|==========|");
@@ -67,7 +67,7 @@ class GanttChartTest {
   void aGapBottleneckIsMarkedOnTheCalleeItDelays() {
     String chart =
         new GanttChart(10)
-            .render(timeline(new Bottleneck(BottleneckKind.GAP, "fn", "api", 100, 0.1)));
+            .render(timeline(new Bottleneck(BottleneckKind.GAP, "fn", null, "api", 100, 0.1)));
     assertThat(line(chart, "fn")).contains("<-- bottleneck: 100 ms before it starts (10%)");
     assertThat(line(chart, "fn")).startsWith("fn").contains("|.========");
     assertThat(chart).doesNotContain("#");
@@ -85,7 +85,7 @@ class GanttChartTest {
             0,
             new Timeline.Hop("api", null),
             List.of("api"),
-            List.of(new Segment("api", null, 5, 5, 0, 0, 1, 0, false)),
+            List.of(new Segment("api", null, 5, 5, 0, 0, 1, 0, false, 1)),
             List.of(),
             null,
             List.of(),

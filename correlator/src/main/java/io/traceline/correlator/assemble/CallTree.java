@@ -108,7 +108,14 @@ final class CallTree {
       }
       long from = callStart(child);
       if (child.start > from) {
-        gaps.add(new Gap(caller.service, child.service, from, child.start, child.start - from));
+        gaps.add(
+            new Gap(
+                caller.service,
+                child.service,
+                child.operation,
+                from,
+                child.start,
+                child.start - from));
       }
     }
     return gaps;
@@ -120,7 +127,14 @@ final class CallTree {
     for (ServiceSpan child : spans) {
       ServiceSpan caller = callerOf.get(child);
       if (caller != null) {
-        edges.add(new Edge(caller.service, child.service, child.duration(), child.errors > 0));
+        edges.add(
+            new Edge(
+                caller.service,
+                child.service,
+                child.operation,
+                child.start,
+                child.duration(),
+                child.errors > 0));
       }
     }
     return edges;

@@ -130,6 +130,7 @@ public final class TimelineAssembler {
             new Bottleneck(
                 BottleneckKind.SEGMENT,
                 s.service(),
+                s.operation(),
                 null,
                 s.selfTimeMs(),
                 share(s.selfTimeMs(), duration));
@@ -141,6 +142,7 @@ public final class TimelineAssembler {
             new Bottleneck(
                 BottleneckKind.GAP,
                 g.to(),
+                g.operation(),
                 g.from(),
                 g.durationMs(),
                 share(g.durationMs(), duration));
@@ -241,7 +243,7 @@ public final class TimelineAssembler {
     Segment toSegment(long childTime) {
       long self = Math.max(0, Math.min(duration(), duration() - childTime));
       return new Segment(
-          service, operation, start, end, duration(), self, events.size(), errors, coldStart);
+          service, operation, start, end, duration(), self, events.size(), errors, coldStart, 1);
     }
   }
 }

@@ -1,0 +1,2 @@
+/** Latency statistics: the quantile sketch the baselines and the service-edge percentiles use. */
+package io.traceline.correlator.stats;
