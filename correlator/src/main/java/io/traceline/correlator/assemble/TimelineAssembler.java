@@ -1,31 +1,24 @@
 package io.traceline.correlator.assemble;
 
-import io.traceline.model.EventKind;
 import io.traceline.model.LogEvent;
 import io.traceline.model.Timeline;
 import io.traceline.model.Timeline.Bottleneck;
 import io.traceline.model.Timeline.BottleneckKind;
-import io.traceline.model.Timeline.Edge;
 import io.traceline.model.Timeline.Gap;
-import io.traceline.model.Timeline.Hop;
 import io.traceline.model.Timeline.Segment;
 import io.traceline.model.TimelineStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Assembles the events of one trace into a {@link Timeline}: events ordered by time, one segment
- * per service, the call structure between segments (who called whom), self time, the gaps no
- * service accounts for, the bottleneck and the flags.
+ * per service and operation, the calls between them (who called whom, from span ids where events
+ * carry them, else inferred from time), self time, the gaps no service accounts for, the bottleneck
+ * and the flags. See {@link CallGraph} for the rules.
  *
- * <p>Pure and thread-safe; knows nothing of Kafka. The call structure is inferred from the time
- * intervals the events cover (see {@link io.traceline.model.EventKind.Anchor}): a segment's caller
- * is the latest-starting segment that is still active when it starts, else the one that ran before
- * it. A gap runs from the caller's last line at or before the callee's start to the callee's first
- * instant.
+ * <p>Pure and thread-safe; knows nothing of Kafka. Event times map onto intervals by their kind
+ * (see {@link io.traceline.model.EventKind.Anchor}).
  */
 public final class TimelineAssembler {
 
@@ -63,23 +56,11 @@ public final class TimelineAssembler {
     List<LogEvent> ordered = new ArrayList<>(events);
     ordered.sort(EVENT_ORDER);
 
-    List<ServiceSpan> spans = ServiceSpan.of(ordered);
-    long start = spans.stream().mapToLong(s -> s.start).min().orElseThrow();
-    long end = spans.stream().mapToLong(s -> s.end).max().orElseThrow();
-
-    CallTree tree = CallTree.infer(spans);
-    List<Segment> segments = new ArrayList<>();
-    for (ServiceSpan span : spans) {
-      segments.add(span.toSegment(tree.childTime(span)));
-    }
-    List<Gap> gaps = tree.gaps();
-    List<Edge> edges = tree.edges();
-    ServiceSpan first = spans.get(0);
-    Timeline.Bottleneck bottleneck = bottleneck(segments, gaps, end - start);
-    List<String> services = new ArrayList<>();
-    for (ServiceSpan span : spans) {
-      services.add(span.service);
-    }
+    CallGraph graph = CallGraph.of(ordered);
+    long start = graph.start();
+    long end = graph.end();
+    List<Segment> segments = graph.segments();
+    List<Gap> gaps = graph.gaps();
     List<LogEvent> kept =
         ordered.size() > maxTimelineEvents ? ordered.subList(0, maxTimelineEvents) : ordered;
     Timeline draft =
@@ -90,15 +71,15 @@ public final class TimelineAssembler {
             start,
             end,
             end - start,
-            new Hop(first.service, first.operation),
-            services,
+            graph.entry(),
+            graph.services(segments),
             segments,
             gaps,
-            bottleneck,
+            bottleneck(segments, gaps, end - start),
             List.of(),
             kept,
             Math.max(eventCount, ordered.size()),
-            edges);
+            graph.edges());
     return withFlags(draft, flagRules.flags(draft, ordered));
   }
 
@@ -153,97 +134,5 @@ public final class TimelineAssembler {
 
   private static double share(long part, long whole) {
     return whole <= 0 ? 0.0 : Math.min(1.0, (double) part / whole);
-  }
-
-  /** The time one service covers within the trace, built from its events. */
-  static final class ServiceSpan {
-    final String service;
-    final List<LogEvent> events = new ArrayList<>();
-    String operation;
-    boolean operationAuthoritative;
-    long start = Long.MAX_VALUE;
-    long end = Long.MIN_VALUE;
-    int errors;
-    boolean coldStart;
-
-    ServiceSpan(String service) {
-      this.service = service;
-    }
-
-    /** One span per service, ordered by start (then longest first, then name). */
-    static List<ServiceSpan> of(List<LogEvent> ordered) {
-      Map<String, ServiceSpan> byService = new LinkedHashMap<>();
-      for (LogEvent e : ordered) {
-        byService.computeIfAbsent(e.service(), ServiceSpan::new).add(e);
-      }
-      List<ServiceSpan> spans = new ArrayList<>(byService.values());
-      spans.sort(
-          Comparator.comparingLong((ServiceSpan s) -> s.start)
-              .thenComparing(Comparator.comparingLong((ServiceSpan s) -> s.end).reversed())
-              .thenComparing(s -> s.service));
-      return spans;
-    }
-
-    private void add(LogEvent e) {
-      events.add(e);
-      start = Math.min(start, e.startTime() - initDuration(e));
-      end = Math.max(end, e.endTime());
-      if (e.isError()) {
-        errors++;
-      }
-      if ("true".equals(e.attributes().get(LogEvent.COLD_START))) {
-        coldStart = true;
-      }
-      if (e.operation() != null) {
-        // Access logs and spans name the operation they served; other lines only hint at it.
-        boolean authoritative = e.kind().anchor() == EventKind.Anchor.START;
-        if (operation == null || (authoritative && !operationAuthoritative)) {
-          operation = e.operation();
-          operationAuthoritative = authoritative;
-        }
-      }
-    }
-
-    /**
-     * The init phase a Lambda REPORT declares ({@code Init Duration}): it ran right before the
-     * invocation, so the function's time starts that much earlier even when the INIT_START line
-     * itself did not reach the trace.
-     */
-    private static long initDuration(LogEvent e) {
-      String init = e.attributes().get(LogEvent.INIT_DURATION_MS);
-      if (e.kind() != EventKind.LAMBDA_REPORT || init == null || e.durationMs() == null) {
-        return 0;
-      }
-      try {
-        return Math.max(0, Math.round(Double.parseDouble(init)));
-      } catch (NumberFormatException notANumber) {
-        return 0;
-      }
-    }
-
-    long duration() {
-      return end - start;
-    }
-
-    /** The caller's last point in time at or before {@code instant}: where a call left it. */
-    long lastActivityAtOrBefore(long instant) {
-      long last = start;
-      for (LogEvent e : events) {
-        if (e.timestamp() <= instant) {
-          last = Math.max(last, e.timestamp());
-        }
-      }
-      return Math.min(last, instant);
-    }
-
-    boolean activeAt(long instant) {
-      return start <= instant && instant <= end;
-    }
-
-    Segment toSegment(long childTime) {
-      long self = Math.max(0, Math.min(duration(), duration() - childTime));
-      return new Segment(
-          service, operation, start, end, duration(), self, events.size(), errors, coldStart, 1);
-    }
   }
 }
