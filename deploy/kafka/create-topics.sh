@@ -27,5 +27,7 @@ create traceline.dlq 3 retention.ms=1209600000
 create traceline.timelines "$PARTITIONS" retention.ms=604800000
 create traceline.alerts 3 retention.ms=604800000
 create traceline.service-edges 3 retention.ms=604800000
+# The correlator's own repartition topic: each timeline's calls keyed by edge, for the aggregates.
+create traceline.edge-calls "$PARTITIONS" retention.ms=86400000
 # One small record per Kinesis shard (ingest's checkpoints), compacted: never delete it.
 create traceline.ingest.checkpoints 1 cleanup.policy=compact

@@ -36,6 +36,11 @@ import java.util.List;
  *     (and a link is kept for events arriving after it), on the correlator's clock; an event still
  *     unresolved then is counted ({@code traceline.correlator.stitch.unresolved}) and stays only in
  *     the unkeyed topic
+ * @param alertsTopic topic of flagged timelines in slim form ({@link Topics#ALERTS})
+ * @param serviceEdgesTopic topic of the per-minute caller to callee aggregates ({@link
+ *     Topics#SERVICE_EDGES})
+ * @param edgeCallsTopic the correlator's own topic that carries each timeline's calls to the task
+ *     aggregating their edge ({@link Topics#EDGE_CALLS}); any partition count
  */
 public record CorrelatorSettings(
     String inputTopic,
@@ -54,7 +59,10 @@ public record CorrelatorSettings(
     long slowQueryMs,
     String unkeyedTopic,
     String requestLinksTopic,
-    Duration stitchHorizon) {
+    Duration stitchHorizon,
+    String alertsTopic,
+    String serviceEdgesTopic,
+    String edgeCallsTopic) {
 
   /**
    * Defaults for CloudWatch delivery (5-60 s lag between log groups): a 30 s inactivity gap, a 5
@@ -79,7 +87,10 @@ public record CorrelatorSettings(
         500,
         Topics.UNKEYED,
         Topics.REQUEST_LINKS,
-        Duration.ofMinutes(2));
+        Duration.ofMinutes(2),
+        Topics.ALERTS,
+        Topics.SERVICE_EDGES,
+        Topics.EDGE_CALLS);
   }
 
   /** A builder starting from the defaults. */
@@ -107,6 +118,9 @@ public record CorrelatorSettings(
     b.unkeyedTopic = unkeyedTopic;
     b.requestLinksTopic = requestLinksTopic;
     b.stitchHorizon = stitchHorizon;
+    b.alertsTopic = alertsTopic;
+    b.serviceEdgesTopic = serviceEdgesTopic;
+    b.edgeCallsTopic = edgeCallsTopic;
     return b;
   }
 
@@ -131,6 +145,9 @@ public record CorrelatorSettings(
     private String unkeyedTopic;
     private String requestLinksTopic;
     private Duration stitchHorizon;
+    private String alertsTopic;
+    private String serviceEdgesTopic;
+    private String edgeCallsTopic;
 
     private Builder() {}
 
@@ -219,6 +236,21 @@ public record CorrelatorSettings(
       return this;
     }
 
+    public Builder alertsTopic(String value) {
+      this.alertsTopic = value;
+      return this;
+    }
+
+    public Builder serviceEdgesTopic(String value) {
+      this.serviceEdgesTopic = value;
+      return this;
+    }
+
+    public Builder edgeCallsTopic(String value) {
+      this.edgeCallsTopic = value;
+      return this;
+    }
+
     public CorrelatorSettings build() {
       return new CorrelatorSettings(
           inputTopic,
@@ -237,7 +269,10 @@ public record CorrelatorSettings(
           slowQueryMs,
           unkeyedTopic,
           requestLinksTopic,
-          stitchHorizon);
+          stitchHorizon,
+          alertsTopic,
+          serviceEdgesTopic,
+          edgeCallsTopic);
     }
   }
 
@@ -249,6 +284,14 @@ public record CorrelatorSettings(
     requireTopic(problems, "dlqTopic", dlqTopic);
     requireTopic(problems, "unkeyedTopic", unkeyedTopic);
     requireTopic(problems, "requestLinksTopic", requestLinksTopic);
+    requireTopic(problems, "alertsTopic", alertsTopic);
+    requireTopic(problems, "serviceEdgesTopic", serviceEdgesTopic);
+    requireTopic(problems, "edgeCallsTopic", edgeCallsTopic);
+    if (edgeCallsTopic != null
+        && List.of(String.valueOf(inputTopic), String.valueOf(unkeyedTopic))
+            .contains(edgeCallsTopic)) {
+      problems.add("edgeCallsTopic must be a topic of its own, was " + edgeCallsTopic);
+    }
     if (unkeyedTopic != null && unkeyedTopic.equals(requestLinksTopic)) {
       problems.add("unkeyedTopic and requestLinksTopic must differ, both were " + unkeyedTopic);
     }

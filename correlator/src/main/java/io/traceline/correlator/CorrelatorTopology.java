@@ -3,6 +3,7 @@ package io.traceline.correlator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.traceline.correlator.internals.CorrelatorMetrics;
+import io.traceline.correlator.internals.EdgeAggregatorProcessor;
 import io.traceline.correlator.internals.RequestStitchProcessor;
 import io.traceline.correlator.internals.StoreNames;
 import io.traceline.correlator.internals.TraceCorrelatorProcessor;
@@ -26,9 +27,12 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * traceline.events --> [events-source] --> [trace-correlator] --> [timelines-sink] --> traceline.timelines
- *        ^                                 (trace-events,       \-> [dlq-sink] -------> traceline.dlq
- *        |                                  trace-meta,
- *        |                                  trace-deadlines)
+ *        ^                                 (trace-events,       +-> [alerts-sink] ----> traceline.alerts
+ *        |                                  trace-meta,         +-> [dlq-sink] -------> traceline.dlq
+ *        |                                  trace-deadlines)    \-> [edge-calls-sink] -> traceline.edge-calls
+ *        |                                                                                   |
+ *        |    traceline.service-edges <-- [service-edges-sink] <-- [edge-aggregator] <-------+
+ *        |                                 (edge-windows)  \-> [edge-dlq-sink] --> traceline.dlq
  *        |
  *        +-- [stitched-events-sink] <-- [request-stitcher] <-- [unkeyed-source] <--- traceline.unkeyed
  *            [stitch-dlq-sink] <------/  (stitch-links,     \-- [request-links-source] <-- traceline.request-links
@@ -39,7 +43,9 @@ import org.apache.kafka.streams.state.Stores;
  * The request stitcher is a sub-topology of its own: unkeyed events and request links are keyed by
  * log stream, not by trace, so they are partitioned differently from the events. What it resolves
  * it writes to the events topic, keyed by trace, and the trace correlator reads it from there like
- * any other event.
+ * any other event. The edge aggregator is a third sub-topology: the calls of each timeline are
+ * re-keyed by edge ({@code from -> to}) through {@code traceline.edge-calls}, so one task
+ * aggregates all calls of an edge per minute.
  *
  * <p>Values are read as bytes and decoded inside the processor, so that an undecodable record is
  * routed to the DLQ with its reason instead of depending on the deserialization handler.
@@ -55,6 +61,12 @@ public final class CorrelatorTopology {
   public static final String STITCHER = "request-stitcher";
   public static final String STITCHED_SINK = "stitched-events-sink";
   public static final String STITCH_DLQ_SINK = "stitch-dlq-sink";
+  public static final String ALERTS_SINK = "alerts-sink";
+  public static final String EDGE_CALLS_SINK = "edge-calls-sink";
+  public static final String EDGE_CALLS_SOURCE = "edge-calls-source";
+  public static final String EDGE_AGGREGATOR = "edge-aggregator";
+  public static final String SERVICE_EDGES_SINK = "service-edges-sink";
+  public static final String EDGE_DLQ_SINK = "edge-dlq-sink";
 
   private CorrelatorTopology() {}
 
@@ -90,12 +102,25 @@ public final class CorrelatorTopology {
         new ByteArraySerializer(),
         CORRELATOR);
     topology.addSink(
+        ALERTS_SINK,
+        settings.alertsTopic(),
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        CORRELATOR);
+    topology.addSink(
+        EDGE_CALLS_SINK,
+        settings.edgeCallsTopic(),
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        CORRELATOR);
+    topology.addSink(
         DLQ_SINK,
         settings.dlqTopic(),
         new StringSerializer(),
         new ByteArraySerializer(),
         CORRELATOR);
     addStitcher(topology, settings, metrics);
+    addEdgeAggregator(topology, settings, metrics);
     return topology;
   }
 
@@ -131,6 +156,30 @@ public final class CorrelatorTopology {
         STITCHER);
   }
 
+  private static void addEdgeAggregator(
+      Topology topology, CorrelatorSettings settings, CorrelatorMetrics metrics) {
+    topology.addSource(
+        EDGE_CALLS_SOURCE,
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        settings.edgeCallsTopic());
+    topology.addProcessor(
+        EDGE_AGGREGATOR, new EdgeAggregatorSupplier(settings, metrics), EDGE_CALLS_SOURCE);
+    topology.addStateStore(store(StoreNames.EDGE_WINDOWS), EDGE_AGGREGATOR);
+    topology.addSink(
+        SERVICE_EDGES_SINK,
+        settings.serviceEdgesTopic(),
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        EDGE_AGGREGATOR);
+    topology.addSink(
+        EDGE_DLQ_SINK,
+        settings.dlqTopic(),
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        EDGE_AGGREGATOR);
+  }
+
   private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
     return Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
@@ -158,6 +207,23 @@ public final class CorrelatorTopology {
     }
   }
 
+  /** Supplies one service-edge aggregator per task. */
+  private static final class EdgeAggregatorSupplier
+      implements ProcessorSupplier<String, byte[], String, byte[]> {
+    private final CorrelatorSettings settings;
+    private final CorrelatorMetrics metrics;
+
+    EdgeAggregatorSupplier(CorrelatorSettings settings, CorrelatorMetrics metrics) {
+      this.settings = settings;
+      this.metrics = metrics;
+    }
+
+    @Override
+    public Processor<String, byte[], String, byte[]> get() {
+      return new EdgeAggregatorProcessor(settings, SERVICE_EDGES_SINK, EDGE_DLQ_SINK, metrics);
+    }
+  }
+
   /** Supplies one processor per task. */
   private static final class CorrelatorSupplier
       implements ProcessorSupplier<String, byte[], String, byte[]> {
@@ -171,7 +237,8 @@ public final class CorrelatorTopology {
 
     @Override
     public Processor<String, byte[], String, byte[]> get() {
-      return new TraceCorrelatorProcessor(settings, TIMELINES_SINK, DLQ_SINK, metrics);
+      return new TraceCorrelatorProcessor(
+          settings, TIMELINES_SINK, ALERTS_SINK, EDGE_CALLS_SINK, DLQ_SINK, metrics);
     }
   }
 }

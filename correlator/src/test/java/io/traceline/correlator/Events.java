@@ -25,6 +25,29 @@ public final class Events {
   }
 
   /**
+   * A span record as ingest makes it from an OpenTelemetry or Zipkin span: kind SPAN, timestamp =
+   * start, the span's role in {@code spanKind} (null for none).
+   */
+  public static LogEvent.Builder span(
+      String traceId,
+      String id,
+      long start,
+      long durationMs,
+      String service,
+      String operation,
+      String spanKind,
+      String spanId,
+      String parentSpanId) {
+    return event(traceId, id, start, service)
+        .kind(EventKind.SPAN)
+        .operation(operation)
+        .durationMs((double) durationMs)
+        .spanId(spanId)
+        .parentSpanId(parentSpanId)
+        .attributes(spanKind == null ? java.util.Map.of() : java.util.Map.of("spanKind", spanKind));
+  }
+
+  /**
    * A request arriving at {@code t0}: API Gateway (2358 ms latency) -> checkout Lambda (cold start)
    * -> inventory-svc on ECS -> a 990 ms statement on shop-db.
    */

@@ -115,6 +115,9 @@ final class DemoPipeline implements AutoCloseable {
     kafka.createTopic(Topics.REQUEST_LINKS, 1); // as many partitions as UNKEYED: co-partitioned
     kafka.createTopic(Topics.DLQ, 1);
     kafka.createTopic(Topics.TIMELINES, 3);
+    kafka.createTopic(Topics.ALERTS, 1);
+    kafka.createTopic(Topics.EDGE_CALLS, 3);
+    kafka.createTopic(Topics.SERVICE_EDGES, 1);
     System.err.println(
         "traceline demo: broker at "
             + kafka.bootstrapServers()

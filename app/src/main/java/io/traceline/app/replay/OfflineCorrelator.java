@@ -47,6 +47,7 @@ final class OfflineCorrelator implements AutoCloseable {
   private final TestOutputTopic<String, byte[]> eventsOut;
   private final TestOutputTopic<String, byte[]> timelines;
   private final TestOutputTopic<String, byte[]> dlq;
+  private final List<TestOutputTopic<String, byte[]>> derived;
   private long rejected;
   private long stitched;
 
@@ -79,6 +80,14 @@ final class OfflineCorrelator implements AutoCloseable {
     this.dlq =
         driver.createOutputTopic(
             settings.dlqTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+    // Alerts, the calls for the edge aggregates and the aggregates: derived from the timelines
+    // replay prints; drained so that the driver does not keep them.
+    this.derived = new ArrayList<>();
+    for (String topic :
+        List.of(settings.alertsTopic(), settings.edgeCallsTopic(), settings.serviceEdgesTopic())) {
+      derived.add(
+          driver.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer()));
+    }
   }
 
   /** Feeds one keyed event; returns the timelines that closed meanwhile. */
@@ -128,6 +137,11 @@ final class OfflineCorrelator implements AutoCloseable {
 
   private List<Timeline> drain() {
     rejected += dlq.readValuesToList().size();
+    for (TestOutputTopic<String, byte[]> topic : derived) {
+      while (!topic.isEmpty()) {
+        topic.readValue();
+      }
+    }
     while (!eventsOut.isEmpty()) {
       eventsOut.readValue();
       stitched++;

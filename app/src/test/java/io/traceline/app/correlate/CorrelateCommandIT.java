@@ -50,6 +50,9 @@ class CorrelateCommandIT {
     kafka.createTopic(Topics.UNKEYED, 2);
     kafka.createTopic(Topics.REQUEST_LINKS, 2);
     kafka.createTopic(Topics.TIMELINES, 2);
+    kafka.createTopic(Topics.ALERTS, 1);
+    kafka.createTopic(Topics.EDGE_CALLS, 2);
+    kafka.createTopic(Topics.SERVICE_EDGES, 1);
     kafka.createTopic(Topics.DLQ, 1);
   }
 

@@ -63,6 +63,9 @@ class CorrelatorServiceIT {
     kafka.createTopic(Topics.UNKEYED, 3);
     kafka.createTopic(Topics.REQUEST_LINKS, 3);
     kafka.createTopic(Topics.TIMELINES, 3);
+    kafka.createTopic(Topics.ALERTS, 1);
+    kafka.createTopic(Topics.EDGE_CALLS, 3);
+    kafka.createTopic(Topics.SERVICE_EDGES, 1);
     kafka.createTopic(Topics.DLQ, 1);
   }
 

@@ -24,6 +24,10 @@ public final class CorrelatorMetrics {
   final Counter linksNew;
   final Counter linksRefreshed;
   final Counter linksConflicting;
+  final Counter alerts;
+  final Counter edgeCallsAggregated;
+  final Counter edgeCallsLate;
+  final Counter edgeAggregatesEmitted;
   private final Map<TimelineStatus, Counter> timelines = new EnumMap<>(TimelineStatus.class);
   private final MeterRegistry registry;
 
@@ -52,6 +56,16 @@ public final class CorrelatorMetrics {
     linksNew = links("new");
     linksRefreshed = links("refreshed");
     linksConflicting = links("conflict");
+    alerts =
+        Counter.builder("traceline.correlator.alerts")
+            .description("Flagged timelines written to the alerts topic")
+            .register(registry);
+    edgeCallsAggregated = edgeCalls("aggregated");
+    edgeCallsLate = edgeCalls("late");
+    edgeAggregatesEmitted =
+        Counter.builder("traceline.correlator.edges.emitted")
+            .description("Per-minute service-edge aggregates written (first and updated)")
+            .register(registry);
     for (TimelineStatus status : TimelineStatus.values()) {
       timelines.put(
           status,
@@ -65,6 +79,15 @@ public final class CorrelatorMetrics {
   private Counter events(String outcome) {
     return Counter.builder("traceline.correlator.events")
         .description("Events received by the correlator, by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  private Counter edgeCalls(String outcome) {
+    return Counter.builder("traceline.correlator.edges.calls")
+        .description(
+            "Calls received by the service-edge aggregation, by outcome (late: their minute was"
+                + " already dropped; they stay in their timeline)")
         .tag("outcome", outcome)
         .register(registry);
   }

@@ -34,5 +34,11 @@ public final class StoreNames {
   /** Request stitching: expiry time + kind + key of one of the three stores above -> marker. */
   public static final String STITCH_EXPIRY = "stitch-expiry";
 
+  /**
+   * Service-edge aggregation: minute (15 zero-padded digits) + "|" + edge -> the minute's counts,
+   * sketch and emitted revision; also the aggregator's saved clock.
+   */
+  public static final String EDGE_WINDOWS = "edge-windows";
+
   private StoreNames() {}
 }

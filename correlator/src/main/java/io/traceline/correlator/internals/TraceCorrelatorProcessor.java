@@ -3,6 +3,7 @@ package io.traceline.correlator.internals;
 import io.traceline.correlator.CorrelatorSettings;
 import io.traceline.correlator.assemble.TimelineAssembler;
 import io.traceline.correlator.internals.TraceState.Phase;
+import io.traceline.model.Alert;
 import io.traceline.model.DeadLetters;
 import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
@@ -33,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * Buffers the events of each trace in RocksDB stores and emits its timeline when the trace goes
  * quiet. Moves data between the stores and {@link TimelineAssembler}; holds no trace on the heap.
  *
+ * <p>Each timeline goes to the timelines sink; a flagged one also, as an {@link Alert}, to the
+ * alerts sink; the calls of a first revision, grouped by edge, to the edge-calls sink (the
+ * service-edge aggregation reads them, keyed by edge).
+ *
  * <p>Stores: {@code trace-events} (trace id + event id -> event, or a one-byte marker for an event
  * beyond the bounds; the key dedupes redeliveries), {@code trace-meta} (trace id -> {@link
  * TraceState}) and {@code trace-deadlines} (due time + trace id -> marker, one entry per trace,
@@ -54,6 +59,8 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
 
   private final CorrelatorSettings settings;
   private final String timelinesSink;
+  private final String alertsSink;
+  private final String edgeCallsSink;
   private final String dlqSink;
   private final CorrelatorMetrics metrics;
   private final TimelineAssembler assembler;
@@ -65,13 +72,23 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
   private KeyValueStore<Bytes, byte[]> deadlines;
   private long nextCheckAt = Long.MIN_VALUE;
 
+  /**
+   * @param timelinesSink child node of every timeline
+   * @param alertsSink child node of the {@link Alert} of each flagged timeline
+   * @param edgeCallsSink child node of the calls of each first revision, grouped by edge
+   * @param dlqSink child node of rejected records
+   */
   public TraceCorrelatorProcessor(
       CorrelatorSettings settings,
       String timelinesSink,
+      String alertsSink,
+      String edgeCallsSink,
       String dlqSink,
       CorrelatorMetrics metrics) {
     this.settings = settings;
     this.timelinesSink = timelinesSink;
+    this.alertsSink = alertsSink;
+    this.edgeCallsSink = edgeCallsSink;
     this.dlqSink = dlqSink;
     this.metrics = metrics;
     this.assembler =
@@ -243,11 +260,29 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       Timeline timeline = assembler.assemble(traceId, revision, status, stored, state.eventCount());
       context.forward(new Record<>(traceId, Json.writeTimeline(timeline), now), timelinesSink);
       metrics.timeline(status);
+      forwardAlertAndCalls(timeline, now);
     } catch (RuntimeException e) {
       LOG.error("trace {} cannot be assembled; routed to the DLQ", traceId, e);
       deadTrace(traceId, stored, e, now);
     }
     reschedule(traceId, state.closed(now, revision), now + settings.grace().toMillis());
+  }
+
+  /**
+   * The alert of a flagged timeline, and the calls of a first revision for the service-edge
+   * aggregates (a revision repeats the calls already counted, so it adds none).
+   */
+  private void forwardAlertAndCalls(Timeline timeline, long now) {
+    Alert alert = Alert.of(timeline);
+    if (alert != null) {
+      context.forward(new Record<>(timeline.traceId(), Json.writeAlert(alert), now), alertsSink);
+      metrics.alerts.increment();
+    }
+    if (timeline.revision() == 1) {
+      for (EdgeCalls calls : EdgeCalls.of(timeline)) {
+        context.forward(new Record<>(calls.key(), calls.toJson(), now), edgeCallsSink);
+      }
+    }
   }
 
   private static TimelineStatus status(TraceState state, boolean byAge) {
