@@ -5,12 +5,16 @@ import io.traceline.model.Timeline.BottleneckKind;
 import io.traceline.model.Timeline.Flag;
 import io.traceline.model.Timeline.Gap;
 import io.traceline.model.Timeline.Segment;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
- * Renders a timeline as an ASCII Gantt chart: one bar per service on a shared time axis, the time
- * before each callee that no service accounts for shaded with {@code .}, the bottleneck drawn with
- * {@code #} and marked. Pure and thread-safe.
+ * Renders a timeline as an ASCII Gantt chart: one bar per segment (service and operation) on a
+ * shared time axis, the time before each callee that no service accounts for shaded with {@code .},
+ * the bottleneck drawn with {@code #} and marked, then the largest gaps. Pure and thread-safe.
  *
  * <pre>
  * shop-api-prod   |==================================================| 2358 ms
@@ -19,6 +23,12 @@ import java.util.Locale;
  * </pre>
  */
 public final class GanttChart {
+
+  /** Longest segment label drawn. */
+  private static final int MAX_NAME = 40;
+
+  /** Gaps listed below the bars, largest first. */
+  private static final int MAX_GAPS = 10;
 
   private final int width;
 
@@ -36,7 +46,7 @@ public final class GanttChart {
     }
     int nameWidth = 12;
     for (Segment s : t.segments()) {
-      nameWidth = Math.max(nameWidth, Math.min(28, s.service().length()));
+      nameWidth = Math.max(nameWidth, label(s).length());
     }
     String axis = String.format(Locale.ROOT, "%-" + nameWidth + "s |0 ms", "");
     String end = t.durationMs() + " ms|";
@@ -47,12 +57,21 @@ public final class GanttChart {
     for (Segment s : t.segments()) {
       out.append(bar(t, s, nameWidth)).append('\n');
     }
-    for (Gap g : t.gaps()) {
-      if (g.durationMs() > 0) {
-        out.append(
-            String.format(
-                Locale.ROOT, "  gap %s -> %s: %d ms%n", g.from(), g.to(), g.durationMs()));
-      }
+    List<Gap> gaps = new ArrayList<>(t.gaps());
+    gaps.removeIf(g -> g.durationMs() <= 0);
+    gaps.sort(Comparator.comparingLong(Gap::durationMs).reversed());
+    for (Gap g : gaps.subList(0, Math.min(MAX_GAPS, gaps.size()))) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  gap %s -> %s%s: %d ms%n",
+              g.from(),
+              g.to(),
+              g.operation() == null ? "" : " " + g.operation(),
+              g.durationMs()));
+    }
+    if (gaps.size() > MAX_GAPS) {
+      out.append(String.format(Locale.ROOT, "  ... %d smaller gaps%n", gaps.size() - MAX_GAPS));
     }
     return out.toString();
   }
@@ -76,18 +95,18 @@ public final class GanttChart {
     char[] cells = new char[width];
     java.util.Arrays.fill(cells, ' ');
     for (Gap g : t.gaps()) {
-      if (g.to().equals(s.service())) {
+      if (g.to().equals(s.service()) && Objects.equals(g.operation(), s.operation())) {
         fill(cells, column(t, g.startTime()), column(t, g.endTime()), '.');
       }
     }
     boolean bottleneck =
         t.bottleneck() != null
             && t.bottleneck().kind() == BottleneckKind.SEGMENT
-            && t.bottleneck().service().equals(s.service());
+            && isBottleneckHop(t, s);
     int from = column(t, s.startTime());
     int to = Math.max(from + 1, column(t, s.endTime()));
     fill(cells, from, to, bottleneck ? '#' : '=');
-    String name = s.service().length() > 28 ? s.service().substring(0, 28) : s.service();
+    String name = label(s);
     StringBuilder line =
         new StringBuilder(
             String.format(
@@ -96,6 +115,9 @@ public final class GanttChart {
                 name,
                 new String(cells),
                 s.durationMs()));
+    if (s.calls() > 1) {
+      line.append("  x").append(s.calls());
+    }
     if (s.coldStart()) {
       line.append("  cold start");
     }
@@ -120,7 +142,19 @@ public final class GanttChart {
   private static boolean isGapBottleneck(Timeline t, Segment s) {
     return t.bottleneck() != null
         && t.bottleneck().kind() == BottleneckKind.GAP
-        && t.bottleneck().service().equals(s.service());
+        && isBottleneckHop(t, s);
+  }
+
+  /** Whether the bottleneck names this segment's service and (when it names one) operation. */
+  private static boolean isBottleneckHop(Timeline t, Segment s) {
+    return t.bottleneck().service().equals(s.service())
+        && (t.bottleneck().operation() == null || t.bottleneck().operation().equals(s.operation()));
+  }
+
+  /** "service operation", cut to {@link #MAX_NAME} characters. */
+  private static String label(Segment s) {
+    String label = s.operation() == null ? s.service() : s.service() + " " + s.operation();
+    return label.length() > MAX_NAME ? label.substring(0, MAX_NAME - 3) + "..." : label;
   }
 
   private int column(Timeline t, long instant) {

@@ -94,4 +94,39 @@ class GanttChartTest {
             List.of());
     assertThat(line(new GanttChart(10).render(t), "api")).contains("|=         |");
   }
+
+  @Test
+  void oneBarPerOperationWithItsCallCountAndOnlyTheLargestGapsListed() {
+    List<Gap> gaps = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      gaps.add(new Gap("api", "currency", "Convert", 100 + i * 10L, 101 + i * 11L, i + 1));
+    }
+    Timeline t =
+        new Timeline(
+            TRACE,
+            1,
+            TimelineStatus.COMPLETE,
+            0,
+            1000,
+            1000,
+            new Timeline.Hop("api", "GET /"),
+            List.of("api", "currency"),
+            List.of(
+                new Segment("api", "GET /", 0, 1000, 1000, 500, 1, 0, false, 1),
+                new Segment("currency", "Convert", 100, 900, 800, 300, 12, 0, false, 12),
+                new Segment("currency", "GetSupportedCurrencies", 50, 90, 40, 40, 1, 0, false, 1)),
+            gaps,
+            new Bottleneck(BottleneckKind.SEGMENT, "currency", "Convert", null, 300, 0.3),
+            List.of(),
+            List.of(),
+            14,
+            List.of());
+
+    String chart = new GanttChart(10).render(t);
+
+    assertThat(line(chart, "currency Convert")).contains("x12").contains("<-- bottleneck 30%");
+    assertThat(line(chart, "currency GetSupportedCurrencies")).doesNotContain("bottleneck");
+    assertThat(chart).contains("gap api -> currency Convert: 12 ms").contains("2 smaller gaps");
+    assertThat(chart).doesNotContain("gap api -> currency Convert: 1 ms");
+  }
 }
