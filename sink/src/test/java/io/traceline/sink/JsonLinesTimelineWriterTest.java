@@ -25,7 +25,7 @@ class JsonLinesTimelineWriterTest {
         10,
         new Timeline.Hop("api", "GET /"),
         List.of("api"),
-        List.of(new Timeline.Segment("api", "GET /", start, start + 10, 10, 10, 1, 0, false)),
+        List.of(new Timeline.Segment("api", "GET /", start, start + 10, 10, 10, 1, 0, false, 1)),
         List.of(),
         null,
         List.of(),
