@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
       "Runs the correlator (Kafka Streams, RocksDB state) on a Kafka cluster: reads",
       "traceline.events, writes traceline.timelines and traceline.dlq; keys what it can of",
       "traceline.unkeyed from traceline.request-links. Stops cleanly on SIGTERM.",
-      "Start more instances with the same --application-id to share the partitions.",
+      "Start more instances with the same --application-id to share the partitions, with",
+      "--standby-replicas 1 so that a failover resumes from a warm copy of the stores.",
       "Settings come from --config FILE, then TRACELINE_<SECTION>_<KEY> variables, then flags."
     })
 public final class CorrelateCommand implements Callable<Integer> {
@@ -71,6 +72,14 @@ public final class CorrelateCommand implements Callable<Integer> {
       description =
           "exactly_once_v2 or at_least_once (kafka.processingGuarantee, default: exactly_once_v2).")
   String processingGuarantee;
+
+  @Option(
+      names = "--standby-replicas",
+      paramLabel = "N",
+      description =
+          "Warm copies of each task's stores on other instances (kafka.standbyReplicas, default:"
+              + " 0); 1 with two or more instances, so a failover needs no restore.")
+  Integer standbyReplicas;
 
   @Option(
       names = "--kafka-property",
@@ -116,10 +125,12 @@ public final class CorrelateCommand implements Callable<Integer> {
     try {
       service.start();
       LOG.info(
-          "correlating {} as {} (state in {})",
+          "correlating {} as {} (state in {}, {}, {} standby replicas)",
           kafka.bootstrapServers(),
           kafka.applicationId(),
-          kafka.stateDir());
+          kafka.stateDir(),
+          kafka.processingGuarantee().config(),
+          kafka.standbyReplicas());
       while (!signal.await(Duration.ofSeconds(1))) {
         if (service.failure() != null || service.state() == KafkaStreams.State.ERROR) {
           LOG.error("the correlator stopped on its own", service.failure());
@@ -146,6 +157,7 @@ public final class CorrelateCommand implements Callable<Integer> {
         .put("kafka.applicationId", "--application-id", applicationId)
         .put("kafka.stateDir", "--state-dir", stateDir)
         .put("kafka.processingGuarantee", "--processing-guarantee", processingGuarantee)
+        .put("kafka.standbyReplicas", "--standby-replicas", standbyReplicas)
         .put("kafka.properties", "--kafka-property", kafkaProperties)
         .put("correlator.inactivityGap", "--gap", gap);
   }

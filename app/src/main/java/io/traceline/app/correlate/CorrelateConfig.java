@@ -37,14 +37,18 @@ public record CorrelateConfig(Kafka kafka, CorrelatorSettings correlator) {
    *     empty state (default {@code traceline-correlator})
    * @param stateDir where RocksDB keeps the stores (default {@code data/correlator})
    * @param processingGuarantee exactly-once (default) or at-least-once
+   * @param standbyReplicas warm copies of each task's stores kept on other instances (default 0);
+   *     with two or more instances, 1 lets a failover resume from a copy that is nearly up to date
+   *     instead of restoring the stores from their changelog topics
    * @param properties raw Kafka Streams / client properties applied last: security (TLS,
-   *     SASL/SCRAM, MSK IAM) and tuning; must not repeat the four keys above
+   *     SASL/SCRAM, MSK IAM) and tuning; must not repeat the five keys above
    */
   public record Kafka(
       @JsonProperty(required = true) String bootstrapServers,
       String applicationId,
       Path stateDir,
       ProcessingGuarantee processingGuarantee,
+      int standbyReplicas,
       Map<String, String> properties) {
 
     /** The raw properties the typed keys own. */
@@ -53,7 +57,8 @@ public record CorrelateConfig(Kafka kafka, CorrelatorSettings correlator) {
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "bootstrapServers",
             StreamsConfig.APPLICATION_ID_CONFIG, "applicationId",
             StreamsConfig.STATE_DIR_CONFIG, "stateDir",
-            StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "processingGuarantee");
+            StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "processingGuarantee",
+            StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "standbyReplicas");
 
     public Kafka {
       properties = properties == null ? Map.of() : Map.copyOf(properties);
@@ -65,6 +70,7 @@ public record CorrelateConfig(Kafka kafka, CorrelatorSettings correlator) {
           "traceline-correlator",
           Path.of("data", "correlator"),
           ProcessingGuarantee.EXACTLY_ONCE_V2,
+          0,
           Map.of());
     }
 
@@ -83,6 +89,9 @@ public record CorrelateConfig(Kafka kafka, CorrelatorSettings correlator) {
       if (processingGuarantee == null) {
         problems.add("processingGuarantee must be set");
       }
+      if (standbyReplicas < 0) {
+        problems.add("standbyReplicas must be at least 0, was " + standbyReplicas);
+      }
       Set<String> keys = new TreeSet<>(properties.keySet());
       for (String key : keys) {
         String owner = OWNED.get(key);
@@ -93,19 +102,26 @@ public record CorrelateConfig(Kafka kafka, CorrelatorSettings correlator) {
       return problems;
     }
 
-    /** The properties to apply over the correlator's own: {@link #properties} and the guarantee. */
+    /**
+     * The properties to apply over the correlator's own: {@link #properties}, the guarantee and the
+     * standby replicas.
+     */
     public Map<String, Object> streamsOverrides() {
       Map<String, Object> overrides = new LinkedHashMap<>(properties);
       overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee.config());
+      overrides.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
       return overrides;
     }
   }
 
   /** Kafka Streams' processing guarantee; read in any case, printed as Kafka spells it. */
   public enum ProcessingGuarantee {
-    /** Transactions: a crash cannot emit a timeline twice (the default). */
+    /** Transactions: a crash can neither emit a revision twice nor lose one (the default). */
     EXACTLY_ONCE_V2(StreamsConfig.EXACTLY_ONCE_V2),
-    /** No transactions: after a crash, a timeline may be emitted again. */
+    /**
+     * No transactions: after a crash a revision may be emitted again, or be lost when the trace's
+     * closed state reached its changelog but the timeline did not.
+     */
     AT_LEAST_ONCE(StreamsConfig.AT_LEAST_ONCE);
 
     private final String config;

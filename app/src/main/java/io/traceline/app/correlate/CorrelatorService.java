@@ -22,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * Runs the correlator topology on a Kafka cluster: owns one {@link KafkaStreams} instance, starts
  * it, and closes it with a deadline. Processing is exactly-once ({@code exactly_once_v2}) unless an
  * override says otherwise: a crash between emitting a timeline and recording it cannot emit it
- * twice. A stream thread that dies shuts the client down ({@link #failure()} says why) rather than
- * being replaced silently. Not thread-safe; start and close from one thread.
+ * twice. No standby replicas unless an override sets {@code num.standby.replicas} ({@code
+ * kafka.standbyReplicas}): with one, another instance keeps a warm copy of each task's stores and
+ * takes a failed instance's tasks over without restoring them from the changelog topics. A stream
+ * thread that dies shuts the client down ({@link #failure()} says why) rather than being replaced
+ * silently. Not thread-safe; start and close from one thread.
  */
 public final class CorrelatorService implements AutoCloseable {
 

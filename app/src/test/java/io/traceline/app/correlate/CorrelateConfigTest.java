@@ -51,6 +51,7 @@ class CorrelateConfigTest {
                     defaults.kafka().applicationId(),
                     defaults.kafka().stateDir(),
                     defaults.kafka().processingGuarantee(),
+                    defaults.kafka().standbyReplicas(),
                     Map.of()),
                 CorrelatorSettings.defaults()));
     assertThat(config.origins())
@@ -83,6 +84,7 @@ class CorrelateConfigTest {
               bootstrapServers: file:9092
               applicationId: from-file
               processingGuarantee: at_least_once
+              standbyReplicas: 2
               properties:
                 security.protocol: SASL_SSL
                 sasl.mechanism: SCRAM-SHA-512
@@ -102,6 +104,8 @@ class CorrelateConfigTest {
             "20s",
             "--processing-guarantee",
             "EXACTLY_ONCE_V2",
+            "--standby-replicas",
+            "1",
             "--kafka-property",
             "sasl.mechanism=SCRAM-SHA-256",
             "--print-config");
@@ -110,6 +114,7 @@ class CorrelateConfigTest {
         .contains("bootstrapServers: flag:9092")
         .contains("applicationId: from-file")
         .contains("processingGuarantee: exactly_once_v2")
+        .contains("standbyReplicas: 1")
         .contains("inactivityGap: 20s")
         .contains("maxTraceAge: 2m")
         .contains("security.protocol: SASL_SSL")
@@ -186,8 +191,10 @@ class CorrelateConfigTest {
             """
             kafka:
               bootstrapServers: b:9092
+              standbyReplicas: -1
               properties:
                 bootstrap.servers: other:9092
+                num.standby.replicas: "1"
             correlator:
               maxTraceAge: 10s
               maxBytesPerTrace: 100
@@ -200,6 +207,9 @@ class CorrelateConfigTest {
                 + " (from file "
                 + file
                 + ")")
+        .contains("kafka.standbyReplicas must be at least 0, was -1 (from file " + file + ")")
+        .contains(
+            "kafka.properties.num.standby.replicas is set by standbyReplicas; set that instead")
         .contains("correlator.maxTraceAge (PT10S) must not be below inactivityGap (from file")
         .contains("correlator.maxBytesPerTrace must be at least 1024, was 100 (from file");
   }
@@ -211,13 +221,14 @@ class CorrelateConfigTest {
   }
 
   @Test
-  void theGuaranteeReachesStreamsAsKafkaSpellsIt() {
+  void theGuaranteeAndTheStandbyReplicasReachStreams() {
     CorrelateConfig.Kafka kafka =
         new CorrelateConfig.Kafka(
             "b:9092",
             "app",
             Path.of("state"),
             CorrelateConfig.ProcessingGuarantee.AT_LEAST_ONCE,
+            1,
             Map.of("security.protocol", "SSL"));
     assertThat(kafka.streamsOverrides())
         .containsExactlyInAnyOrderEntriesOf(
@@ -225,7 +236,10 @@ class CorrelateConfigTest {
                 "security.protocol",
                 "SSL",
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-                StreamsConfig.AT_LEAST_ONCE));
+                StreamsConfig.AT_LEAST_ONCE,
+                StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
+                1));
+    assertThat(CorrelateConfig.defaults().kafka().standbyReplicas()).isZero();
     assertThat(CorrelateConfig.defaults().correlator().inactivityGap())
         .isEqualTo(Duration.ofSeconds(30));
   }
