@@ -158,6 +158,36 @@ class CorrelatorTopologyTest {
   }
 
   @Test
+  void anEventThatMovesTheClockPastItsOwnTracesGapReopensItAsLiveWould() {
+    List<LogEvent> request = Events.slowQueryRequest(TRACE, T0);
+    LogEvent late = event(TRACE, "late", T0 + 1100 + 6_000, "shop-api").build();
+
+    start(SETTINGS);
+    request.forEach(this::pipe);
+    pipe(late); // replay: no wall-clock time passed, the late event itself moves the clock
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    List<Timeline> replay = emitted();
+    driver.close();
+
+    stateDir = stateDir.resolve("live");
+    start(SETTINGS);
+    request.forEach(this::pipe);
+    driver.advanceWallClockTime(Duration.ofSeconds(6)); // live: the gap passes, then it arrives
+    pipe(late);
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    List<Timeline> live = emitted();
+
+    assertThat(replay)
+        .extracting(Timeline::revision, Timeline::eventCount)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, 8), org.assertj.core.groups.Tuple.tuple(2, 9));
+    assertThat(live)
+        .extracting(Timeline::revision, Timeline::eventCount)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, 8), org.assertj.core.groups.Tuple.tuple(2, 9));
+  }
+
+  @Test
   void aLateEventWithinGraceEmitsTheNextRevisionWithEveryEvent() {
     start(SETTINGS);
     List<LogEvent> request = Events.slowQueryRequest(TRACE, T0);

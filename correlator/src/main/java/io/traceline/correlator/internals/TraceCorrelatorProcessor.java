@@ -146,18 +146,34 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       return;
     }
     long wallNow = context.currentSystemTimeMs();
+    long arrival = arrival(event, clock.now(wallNow));
     if (!clock.observe(event.timestamp(), event.ingestedAt(), wallNow)) {
       metrics.eventsFromTheFuture.increment();
     }
     long now = clock.now(wallNow);
-    add(event, record, now);
+    add(event, record, arrival, now);
     if (now >= nextCheckAt) {
       nextCheckAt = now + settings.closeCheckInterval().toMillis();
       closeDue(now);
     }
   }
 
-  private void add(LogEvent event, Record<String, byte[]> record, long now) {
+  /**
+   * When the event reached the pipeline on the correlator's clock: the clock before it, or its own
+   * time if later, but not past its ingestion (a host clock running ahead must not close its own
+   * trace). Live, the wall clock would have moved the correlator's clock that far when the event
+   * arrived; replayed at full speed, only the event can say it.
+   */
+  private static long arrival(LogEvent event, long clockBefore) {
+    long ingested = event.ingestedAt() > 0 ? event.ingestedAt() : event.timestamp();
+    return Math.max(clockBefore, Math.min(event.timestamp(), ingested));
+  }
+
+  /**
+   * Stores the event. A trace whose deadline had passed when the event arrived is closed first, as
+   * the wall clock would have closed it live, and the event re-opens it as the next revision.
+   */
+  private void add(LogEvent event, Record<String, byte[]> record, long arrival, long now) {
     String traceId = event.traceId();
     byte[] stateBytes = meta.get(traceId);
     TraceState state = stateBytes == null ? null : TraceState.fromBytes(stateBytes);
@@ -168,6 +184,11 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
           "too-late",
           "trace " + traceId + " was emitted (revision " + state.revision() + ") and purged");
       return;
+    }
+    if (state != null && state.phase() == Phase.OPEN && closeAt(state) <= arrival) {
+      deadlines.delete(deadlineKey(state.scheduledAt(), traceId));
+      close(traceId, state, ageAt(state) < quietAt(state), now);
+      state = TraceState.fromBytes(meta.get(traceId));
     }
     String eventKey = eventKey(traceId, event.id());
     if (events.get(eventKey) != null) {
@@ -239,16 +260,28 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
         }
       }
       case OPEN -> {
-        long quietAt = state.lastSeen() + settings.inactivityGap().toMillis();
-        long ageAt = state.openedAt() + settings.maxTraceAge().toMillis();
-        long closeAt = Math.min(quietAt, ageAt);
-        if (closeAt > now) {
-          reschedule(traceId, state, closeAt);
+        if (closeAt(state) > now) {
+          reschedule(traceId, state, closeAt(state));
         } else {
-          close(traceId, state, ageAt < quietAt, now);
+          close(traceId, state, ageAt(state) < quietAt(state), now);
         }
       }
     }
+  }
+
+  /** When an open trace has been quiet for the inactivity gap. */
+  private long quietAt(TraceState state) {
+    return state.lastSeen() + settings.inactivityGap().toMillis();
+  }
+
+  /** When an open trace reaches the maximum age. */
+  private long ageAt(TraceState state) {
+    return state.openedAt() + settings.maxTraceAge().toMillis();
+  }
+
+  /** When an open trace closes, whichever comes first. */
+  private long closeAt(TraceState state) {
+    return Math.min(quietAt(state), ageAt(state));
   }
 
   private void close(String traceId, TraceState state, boolean byAge, long now) {
