@@ -28,7 +28,8 @@ import org.apache.kafka.streams.state.Stores;
  * traceline.events --> [events-source] --> [trace-correlator] --> [timelines-sink] --> traceline.timelines
  *        ^                                 (trace-events,       \-> [dlq-sink] -------> traceline.dlq
  *        |                                  trace-meta,
- *        |                                  trace-deadlines)
+ *        |                                  trace-deadlines,
+ *        |                                  trace-baselines)
  *        |
  *        +-- [stitched-events-sink] <-- [request-stitcher] <-- [unkeyed-source] <--- traceline.unkeyed
  *            [stitch-dlq-sink] <------/  (stitch-links,     \-- [request-links-source] <-- traceline.request-links
@@ -83,6 +84,8 @@ public final class CorrelatorTopology {
     topology.addStateStore(store(StoreNames.EVENTS), CORRELATOR);
     topology.addStateStore(store(StoreNames.META), CORRELATOR);
     topology.addStateStore(bytesStore(StoreNames.DEADLINES), CORRELATOR);
+    // Cached: each learned request rewrites its bucket; the changelog gets one write per commit.
+    topology.addStateStore(bytesStore(StoreNames.BASELINES).withCachingEnabled(), CORRELATOR);
     topology.addSink(
         TIMELINES_SINK,
         settings.outputTopic(),

@@ -57,7 +57,7 @@ class CorrelateConfigTest {
         .as("every key is in the file (an empty map has no entries to come from anywhere)")
         .allMatch(
             line -> line.endsWith("(file " + EXAMPLE + ")") || line.startsWith("kafka.properties"))
-        .hasSize(22);
+        .hasSize(31);
   }
 
   @Test

@@ -34,5 +34,12 @@ public final class StoreNames {
   /** Request stitching: expiry time + kind + key of one of the three stores above -> marker. */
   public static final String STITCH_EXPIRY = "stitch-expiry";
 
+  /**
+   * Learned baselines ({@link BaselineStore}): {@code 'b'} + route + bucket -> the route's stats in
+   * that bucket; {@code 'x'} + bucket + route -> marker (the expiry index); {@code 'r'} + route ->
+   * the route's newest bucket and its hop count (the route registry).
+   */
+  public static final String BASELINES = "trace-baselines";
+
   private StoreNames() {}
 }
