@@ -41,6 +41,25 @@ import java.util.List;
  *     Topics#SERVICE_EDGES})
  * @param edgeCallsTopic the correlator's own topic that carries each timeline's calls to the task
  *     aggregating their edge ({@link Topics#EDGE_CALLS}); any partition count
+ * @param baselineWindow how much history a learned baseline covers (a whole number of buckets):
+ *     requests are compared with the buckets that ended {@code maxTraceAge + inactivityGap} before
+ *     they started, back to this long before that
+ * @param baselineBucket width of one time bucket of the baselines; a request is learned into the
+ *     bucket of its start time, and buckets expire whole
+ * @param baselineQuantile the quantile of the baseline that requests and hops are compared with, in
+ *     (0, 1): 0.99 catches tail faults that leave the median alone
+ * @param outlierRatio a request or hop is an outlier at {@code max(quantile * outlierRatio,
+ *     quantile + minOutlierDeltaMs)}; at least 1
+ * @param minOutlierDeltaMs see {@code outlierRatio}: keeps millisecond hops from being flagged for
+ *     a few milliseconds of jitter
+ * @param minBaselineSamples values a baseline needs before it flags anything (LATENCY_OUTLIER,
+ *     SEGMENT_OUTLIER) or requests it needs before a hop can be missing (MISSING_HOP)
+ * @param missingHopPresence a hop in at least this fraction of a route's requests is flagged
+ *     MISSING_HOP when a complete request lacks it, in (0, 1]
+ * @param maxBaselineRoutes routes each task learns; requests of further routes are counted ({@code
+ *     traceline.correlator.baseline.dropped{reason=too-many-routes}}), not learned
+ * @param maxBaselineHopsPerRoute hops learned per route and bucket; values of further hops are
+ *     counted ({@code reason=too-many-hops}), not learned
  */
 public record CorrelatorSettings(
     String inputTopic,
@@ -62,12 +81,27 @@ public record CorrelatorSettings(
     Duration stitchHorizon,
     String alertsTopic,
     String serviceEdgesTopic,
-    String edgeCallsTopic) {
+    String edgeCallsTopic,
+    Duration baselineWindow,
+    Duration baselineBucket,
+    double baselineQuantile,
+    double outlierRatio,
+    long minOutlierDeltaMs,
+    int minBaselineSamples,
+    double missingHopPresence,
+    int maxBaselineRoutes,
+    int maxBaselineHopsPerRoute) {
+
+  /** Most buckets in a baseline window: merging them is the cost of a view. */
+  public static final int MAX_BASELINE_BUCKETS = 1_440;
 
   /**
    * Defaults for CloudWatch delivery (5-60 s lag between log groups): a 30 s inactivity gap, a 5
    * minute cap on a trace's age, 10 minutes of grace for late events, an hour of tombstones, 5
-   * seconds of clock skew; unkeyed events wait 2 minutes for their request link.
+   * seconds of clock skew; unkeyed events wait 2 minutes for their request link. Baselines: p99 of
+   * the last hour in 5 minute buckets, outliers at 1.5 times it and at least 20 ms above it, after
+   * 50 values; a hop in 95% of a route's requests is missed; 1,000 routes and 64 hops per route and
+   * bucket per task.
    */
   public static CorrelatorSettings defaults() {
     return new CorrelatorSettings(
@@ -90,7 +124,16 @@ public record CorrelatorSettings(
         Duration.ofMinutes(2),
         Topics.ALERTS,
         Topics.SERVICE_EDGES,
-        Topics.EDGE_CALLS);
+        Topics.EDGE_CALLS,
+        Duration.ofHours(1),
+        Duration.ofMinutes(5),
+        0.99,
+        1.5,
+        20,
+        50,
+        0.95,
+        1_000,
+        64);
   }
 
   /** A builder starting from the defaults. */
@@ -121,6 +164,15 @@ public record CorrelatorSettings(
     b.alertsTopic = alertsTopic;
     b.serviceEdgesTopic = serviceEdgesTopic;
     b.edgeCallsTopic = edgeCallsTopic;
+    b.baselineWindow = baselineWindow;
+    b.baselineBucket = baselineBucket;
+    b.baselineQuantile = baselineQuantile;
+    b.outlierRatio = outlierRatio;
+    b.minOutlierDeltaMs = minOutlierDeltaMs;
+    b.minBaselineSamples = minBaselineSamples;
+    b.missingHopPresence = missingHopPresence;
+    b.maxBaselineRoutes = maxBaselineRoutes;
+    b.maxBaselineHopsPerRoute = maxBaselineHopsPerRoute;
     return b;
   }
 
@@ -148,6 +200,15 @@ public record CorrelatorSettings(
     private String alertsTopic;
     private String serviceEdgesTopic;
     private String edgeCallsTopic;
+    private Duration baselineWindow;
+    private Duration baselineBucket;
+    private double baselineQuantile;
+    private double outlierRatio;
+    private long minOutlierDeltaMs;
+    private int minBaselineSamples;
+    private double missingHopPresence;
+    private int maxBaselineRoutes;
+    private int maxBaselineHopsPerRoute;
 
     private Builder() {}
 
@@ -251,6 +312,51 @@ public record CorrelatorSettings(
       return this;
     }
 
+    public Builder baselineWindow(Duration value) {
+      this.baselineWindow = value;
+      return this;
+    }
+
+    public Builder baselineBucket(Duration value) {
+      this.baselineBucket = value;
+      return this;
+    }
+
+    public Builder baselineQuantile(double value) {
+      this.baselineQuantile = value;
+      return this;
+    }
+
+    public Builder outlierRatio(double value) {
+      this.outlierRatio = value;
+      return this;
+    }
+
+    public Builder minOutlierDeltaMs(long value) {
+      this.minOutlierDeltaMs = value;
+      return this;
+    }
+
+    public Builder minBaselineSamples(int value) {
+      this.minBaselineSamples = value;
+      return this;
+    }
+
+    public Builder missingHopPresence(double value) {
+      this.missingHopPresence = value;
+      return this;
+    }
+
+    public Builder maxBaselineRoutes(int value) {
+      this.maxBaselineRoutes = value;
+      return this;
+    }
+
+    public Builder maxBaselineHopsPerRoute(int value) {
+      this.maxBaselineHopsPerRoute = value;
+      return this;
+    }
+
     public CorrelatorSettings build() {
       return new CorrelatorSettings(
           inputTopic,
@@ -272,7 +378,16 @@ public record CorrelatorSettings(
           stitchHorizon,
           alertsTopic,
           serviceEdgesTopic,
-          edgeCallsTopic);
+          edgeCallsTopic,
+          baselineWindow,
+          baselineBucket,
+          baselineQuantile,
+          outlierRatio,
+          minOutlierDeltaMs,
+          minBaselineSamples,
+          missingHopPresence,
+          maxBaselineRoutes,
+          maxBaselineHopsPerRoute);
     }
   }
 
@@ -329,7 +444,59 @@ public record CorrelatorSettings(
     if (slowQueryMs < 1) {
       problems.add("slowQueryMs must be at least 1, was " + slowQueryMs);
     }
+    baselineProblems(problems);
     return problems;
+  }
+
+  private void baselineProblems(List<String> problems) {
+    requirePositive(problems, "baselineBucket", baselineBucket);
+    requirePositive(problems, "baselineWindow", baselineWindow);
+    if (isPositive(baselineBucket) && isPositive(baselineWindow)) {
+      long bucket = baselineBucket.toMillis();
+      long window = baselineWindow.toMillis();
+      if (bucket < 1
+          || !baselineBucket.equals(Duration.ofMillis(bucket))
+          || !baselineWindow.equals(Duration.ofMillis(window))
+          || window % bucket != 0) {
+        problems.add(
+            "baselineWindow ("
+                + baselineWindow
+                + ") must be a whole number of baselineBucket ("
+                + baselineBucket
+                + "), both in whole milliseconds");
+      } else if (window / bucket > MAX_BASELINE_BUCKETS) {
+        problems.add(
+            "baselineWindow must hold at most "
+                + MAX_BASELINE_BUCKETS
+                + " buckets, was "
+                + window / bucket);
+      }
+    }
+    if (!(baselineQuantile > 0 && baselineQuantile < 1)) {
+      problems.add("baselineQuantile must be between 0 and 1 (exclusive), was " + baselineQuantile);
+    }
+    if (!(outlierRatio >= 1) || Double.isInfinite(outlierRatio)) {
+      problems.add("outlierRatio must be at least 1, was " + outlierRatio);
+    }
+    if (minOutlierDeltaMs < 0) {
+      problems.add("minOutlierDeltaMs must be zero or positive, was " + minOutlierDeltaMs);
+    }
+    if (minBaselineSamples < 1) {
+      problems.add("minBaselineSamples must be at least 1, was " + minBaselineSamples);
+    }
+    if (!(missingHopPresence > 0 && missingHopPresence <= 1)) {
+      problems.add("missingHopPresence must be in (0, 1], was " + missingHopPresence);
+    }
+    if (maxBaselineRoutes < 1) {
+      problems.add("maxBaselineRoutes must be at least 1, was " + maxBaselineRoutes);
+    }
+    if (maxBaselineHopsPerRoute < 1) {
+      problems.add("maxBaselineHopsPerRoute must be at least 1, was " + maxBaselineHopsPerRoute);
+    }
+  }
+
+  private static boolean isPositive(Duration value) {
+    return value != null && !value.isZero() && !value.isNegative();
   }
 
   private static void requireTopic(List<String> problems, String name, String value) {

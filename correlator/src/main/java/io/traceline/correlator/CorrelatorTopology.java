@@ -29,8 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  * traceline.events --> [events-source] --> [trace-correlator] --> [timelines-sink] --> traceline.timelines
  *        ^                                 (trace-events,       +-> [alerts-sink] ----> traceline.alerts
  *        |                                  trace-meta,         +-> [dlq-sink] -------> traceline.dlq
- *        |                                  trace-deadlines)    \-> [edge-calls-sink] -> traceline.edge-calls
- *        |                                                                                   |
+ *        |                                  trace-deadlines,    \-> [edge-calls-sink] -> traceline.edge-calls
+ *        |                                  trace-baselines)                                 |
  *        |    traceline.service-edges <-- [service-edges-sink] <-- [edge-aggregator] <-------+
  *        |                                 (edge-windows)  \-> [edge-dlq-sink] --> traceline.dlq
  *        |
@@ -95,6 +95,8 @@ public final class CorrelatorTopology {
     topology.addStateStore(store(StoreNames.EVENTS), CORRELATOR);
     topology.addStateStore(store(StoreNames.META), CORRELATOR);
     topology.addStateStore(bytesStore(StoreNames.DEADLINES), CORRELATOR);
+    // Cached: each learned request rewrites its bucket; the changelog gets one write per commit.
+    topology.addStateStore(bytesStore(StoreNames.BASELINES).withCachingEnabled(), CORRELATOR);
     topology.addSink(
         TIMELINES_SINK,
         settings.outputTopic(),

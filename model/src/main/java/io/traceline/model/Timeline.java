@@ -68,6 +68,26 @@ public record Timeline(
     }
   }
 
+  /** This timeline with {@code flags} instead of its own. */
+  public Timeline withFlags(List<Flag> flags) {
+    return new Timeline(
+        traceId,
+        revision,
+        status,
+        startTime,
+        endTime,
+        durationMs,
+        entry,
+        services,
+        segments,
+        gaps,
+        bottleneck,
+        flags,
+        events,
+        eventCount,
+        edges);
+  }
+
   /** Whether this timeline carries a flag of the given type. */
   public boolean hasFlag(FlagType type) {
     return flags.stream().anyMatch(f -> f.type() == type);

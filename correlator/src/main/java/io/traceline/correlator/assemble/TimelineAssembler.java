@@ -80,26 +80,7 @@ public final class TimelineAssembler {
             kept,
             Math.max(eventCount, ordered.size()),
             graph.edges());
-    return withFlags(draft, flagRules.flags(draft, ordered));
-  }
-
-  private static Timeline withFlags(Timeline t, List<Timeline.Flag> flags) {
-    return new Timeline(
-        t.traceId(),
-        t.revision(),
-        t.status(),
-        t.startTime(),
-        t.endTime(),
-        t.durationMs(),
-        t.entry(),
-        t.services(),
-        t.segments(),
-        t.gaps(),
-        t.bottleneck(),
-        flags,
-        t.events(),
-        t.eventCount(),
-        t.edges());
+    return draft.withFlags(flagRules.flags(draft, ordered));
   }
 
   /** The segment self time or gap with the largest share; segments win ties. */

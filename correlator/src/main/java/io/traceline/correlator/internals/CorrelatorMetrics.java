@@ -1,10 +1,15 @@
 package io.traceline.correlator.internals;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.traceline.model.FlagType;
 import io.traceline.model.TimelineStatus;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The correlator's counters ({@code traceline.correlator.*}). Thread-safe (Micrometer meters). */
 public final class CorrelatorMetrics {
@@ -29,6 +34,9 @@ public final class CorrelatorMetrics {
   final Counter edgeCallsLate;
   final Counter edgeAggregatesEmitted;
   private final Map<TimelineStatus, Counter> timelines = new EnumMap<>(TimelineStatus.class);
+  private final Map<FlagType, Counter> learnedFlags = new EnumMap<>(FlagType.class);
+  private final Map<String, Counter> baselineDropped = new ConcurrentHashMap<>();
+  private final Map<String, BaselineGauges> baselineGauges = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
 
   public CorrelatorMetrics(MeterRegistry registry) {
@@ -74,6 +82,18 @@ public final class CorrelatorMetrics {
               .tag("status", status.name())
               .register(registry));
     }
+    for (FlagType type :
+        List.of(FlagType.LATENCY_OUTLIER, FlagType.SEGMENT_OUTLIER, FlagType.MISSING_HOP)) {
+      learnedFlags.put(
+          type,
+          Counter.builder("traceline.correlator.flags")
+              .description("Flags from the learned baselines on emitted timelines, by type")
+              .tag("type", type.name())
+              .register(registry));
+    }
+    for (String reason : List.of("too-many-routes", "too-many-hops", "undecodable", "too-old")) {
+      baselineDropped(reason);
+    }
   }
 
   private Counter events(String outcome) {
@@ -111,6 +131,70 @@ public final class CorrelatorMetrics {
         .description("Request links received, by outcome")
         .tag("outcome", outcome)
         .register(registry);
+  }
+
+  private Counter baselineDropped(String reason) {
+    return baselineDropped.computeIfAbsent(
+        reason,
+        r ->
+            Counter.builder("traceline.correlator.baseline.dropped")
+                .description(
+                    "What the baselines did not learn or could not read: requests of routes beyond"
+                        + " maxBaselineRoutes, hop values beyond maxBaselineHopsPerRoute, requests"
+                        + " older than the kept buckets, undecodable stored entries")
+                .tag("reason", r)
+                .register(registry));
+  }
+
+  void baselineDropped(String reason, int n) {
+    baselineDropped(reason).increment(n);
+  }
+
+  void learnedFlag(FlagType type) {
+    Counter counter = learnedFlags.get(type);
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+
+  /**
+   * The gauges of one task's baselines ({@code traceline.correlator.baseline.routes|hops{task}}),
+   * registered on first use; the same holder again when the task is initialised again.
+   */
+  BaselineGauges baselineGauges(String task) {
+    return baselineGauges.computeIfAbsent(task, t -> new BaselineGauges(registry, t));
+  }
+
+  /** Removes a task's baseline gauges (the task was closed: another instance may own it now). */
+  void removeBaselineGauges(String task) {
+    BaselineGauges gauges = baselineGauges.remove(task);
+    if (gauges != null) {
+      registry.remove(gauges.routesGauge);
+      registry.remove(gauges.hopsGauge);
+    }
+  }
+
+  /** Routes and hops one task's baselines hold; written by that task's thread only. */
+  static final class BaselineGauges {
+    final AtomicLong routes = new AtomicLong();
+    final AtomicLong hops = new AtomicLong();
+    private final Gauge routesGauge;
+    private final Gauge hopsGauge;
+
+    private BaselineGauges(MeterRegistry registry, String task) {
+      routesGauge =
+          Gauge.builder("traceline.correlator.baseline.routes", routes, AtomicLong::get)
+              .description("Routes with a learned baseline in the task (at most maxBaselineRoutes)")
+              .tag("task", task)
+              .strongReference(true)
+              .register(registry);
+      hopsGauge =
+          Gauge.builder("traceline.correlator.baseline.hops", hops, AtomicLong::get)
+              .description("Hops in the newest bucket of each route of the task, summed")
+              .tag("task", task)
+              .strongReference(true)
+              .register(registry);
+    }
   }
 
   void timeline(TimelineStatus status) {

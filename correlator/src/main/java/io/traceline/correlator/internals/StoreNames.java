@@ -40,5 +40,12 @@ public final class StoreNames {
    */
   public static final String EDGE_WINDOWS = "edge-windows";
 
+  /**
+   * Learned baselines ({@link BaselineStore}): {@code 'b'} + route + bucket -> the route's stats in
+   * that bucket; {@code 'x'} + bucket + route -> marker (the expiry index); {@code 'r'} + route ->
+   * the route's newest bucket and its hop count (the route registry).
+   */
+  public static final String BASELINES = "trace-baselines";
+
   private StoreNames() {}
 }

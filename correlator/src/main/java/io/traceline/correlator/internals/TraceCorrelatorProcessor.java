@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * scanned in time order). A trace is closed when the {@link CorrelatorClock} passes its due time,
  * kept for the grace period so that late events re-open it as the next revision, then purged to a
  * tombstone that recognises still later events (routed to the DLQ as {@code too-late}), then
- * forgotten.
+ * forgotten. Each timeline is flagged against its route's learned baseline before it is emitted,
+ * and the first emission of a complete trace is learned ({@link BaselineStore}, {@code
+ * trace-baselines}).
  *
  * <p>Bad input never throws: it is routed to the DLQ with its reason. A trace that cannot be
  * assembled is routed to the DLQ too, so a punctuation never fails the stream thread.
@@ -64,6 +66,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
   private final String dlqSink;
   private final CorrelatorMetrics metrics;
   private final TimelineAssembler assembler;
+  private final BaselineStore baselines;
   private CorrelatorClock clock;
 
   private ProcessorContext<String, byte[]> context;
@@ -94,6 +97,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     this.assembler =
         new TimelineAssembler(
             settings.sloThresholdMs(), settings.slowQueryMs(), settings.maxTimelineEvents());
+    this.baselines = new BaselineStore(settings, metrics);
   }
 
   @Override
@@ -102,11 +106,17 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     this.events = context.getStateStore(StoreNames.EVENTS);
     this.meta = context.getStateStore(StoreNames.META);
     this.deadlines = context.getStateStore(StoreNames.DEADLINES);
+    baselines.init(context.getStateStore(StoreNames.BASELINES), context.taskId().toString());
     // Streams may init a processor again (a revived task): start from the stores, not the heap.
     this.clock = CorrelatorClock.restoredFrom(meta, settings, context.currentSystemTimeMs());
     this.nextCheckAt = Long.MIN_VALUE;
     context.schedule(
         settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, new CloseDue());
+  }
+
+  @Override
+  public void close() {
+    baselines.close();
   }
 
   /** Closes and purges what is due by the wall clock, for partitions that went quiet. */
@@ -291,6 +301,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     try {
       stored = storedEvents(traceId, now);
       Timeline timeline = assembler.assemble(traceId, revision, status, stored, state.eventCount());
+      timeline = baselines.flagAndLearn(timeline, now);
       context.forward(new Record<>(traceId, Json.writeTimeline(timeline), now), timelinesSink);
       metrics.timeline(status);
       forwardAlertAndCalls(timeline, now);
