@@ -91,6 +91,56 @@ class ParsedEventsSchemaTest {
     assertConform(events);
   }
 
+  @Test
+  void spanEventsConform() {
+    long t = 1_763_111_555_119L;
+    String trace = "\"traceId\":\"6916f2828c41d2a7e5b03f19a6d4c2e1\"";
+    List<CloudWatchEvent> lines =
+        List.of(
+            new CloudWatchEvent(
+                "1",
+                t,
+                "{"
+                    + trace
+                    + ",\"spanId\":\"5b8f2d1c9a3e7046\",\"kind\":\"SERVER\","
+                    + "\"startTimeUnixNano\":1763111555119432100,\"endTimeUnixNano\":1763111555119862533,"
+                    + "\"attributes\":{\"peer.service\":\"db\",\"http.response.status_code\":500},"
+                    + "\"status\":{\"code\":\"ERROR\",\"message\":\"boom\"}}"),
+            new CloudWatchEvent(
+                "2",
+                t,
+                "{\"traceId\":\"a03ee8fff1dcd9b9\",\"id\":\"7a778764a0d0b594\",\"kind\":\"SERVER\","
+                    + "\"timestamp\":1763111555119432,\"duration\":1490,\"shared\":true,"
+                    + "\"localEndpoint\":{\"serviceName\":\"spectre\"}}"),
+            new CloudWatchEvent(
+                "3",
+                t,
+                "{"
+                    + trace
+                    + ",\"spanId\":\"5b8f2d1c9a3e7046\",\"startTimeUnixNano\":1763111555119432100,"
+                    + "\"endTimeUnixNano\":1}"),
+            new CloudWatchEvent(
+                "4",
+                t,
+                "{" + trace + ",\"spanId\":\"5b8f2d1c9a3e7046\",\"startTimeUnixNano\":\"x\"}"));
+    Outcome outcome =
+        processor.processDecoded(
+            new SubscriptionMessage(
+                SubscriptionMessage.DATA_MESSAGE,
+                "123456789012",
+                "aws/spans",
+                "default",
+                List.of("f"),
+                lines),
+            new Source("test", null, "1"));
+    List<LogEvent> events = new ArrayList<>(outcome.keyed());
+    events.addAll(outcome.unkeyed());
+    assertThat(events)
+        .extracting(e -> e.kind().name())
+        .containsExactly("SPAN", "SPAN", "SPAN", "APP");
+    assertConform(events);
+  }
+
   private static void assertConform(List<LogEvent> events) {
     for (LogEvent e : events) {
       String json = new String(Json.writeEvent(e), java.nio.charset.StandardCharsets.UTF_8);

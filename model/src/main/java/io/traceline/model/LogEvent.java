@@ -77,6 +77,21 @@ public record LogEvent(
   public static final String COLD_START = "coldStart";
 
   /**
+   * Attribute of a span's event ({@link EventKind#SPAN}): its kind, upper case, one of {@code
+   * CLIENT}, {@code SERVER}, {@code PRODUCER}, {@code CONSUMER}, {@code INTERNAL}; absent when the
+   * record names none. A Zipkin shared span's two halves carry the same {@code spanId}: this tells
+   * the CLIENT from the SERVER.
+   */
+  public static final String SPAN_KIND = "spanKind";
+
+  /**
+   * Attribute of a span's event: the service on the other side of the call, as the record names it
+   * (Zipkin {@code remoteEndpoint.serviceName}, OpenTelemetry {@code peer.service}); absent when it
+   * names none.
+   */
+  public static final String PEER_SERVICE = "peerService";
+
+  /**
    * Attribute keeping a duration the line reported that is no duration (negative, not finite, or
    * beyond {@link #MAX_DURATION_MS}); {@code durationMs} is then absent.
    */

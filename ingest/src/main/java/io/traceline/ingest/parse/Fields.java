@@ -214,6 +214,11 @@ final class Fields {
         time = timestamp;
       } else {
         attribute(IGNORED_TIMESTAMP, Long.toString(timestamp));
+        if (kind == EventKind.SPAN) {
+          // A span's event is anchored at its start: without a usable start it is no span.
+          kind = EventKind.APP;
+          attribute(LineParser.INCOMPLETE_SPAN, "bad-start");
+        }
       }
     }
     // The canonical constructor directly, not LogEvent.Builder: the builder would copy the

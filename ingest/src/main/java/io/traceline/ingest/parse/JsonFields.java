@@ -12,6 +12,8 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,17 @@ import java.util.Map;
  * name keeps its last value, and numbers become the {@code JsonNode} numbers the tree would hold
  * (so their text form and conversions are the tree's). Immutable and thread-safe once built; a read
  * {@link Obj} is not shared.
+ *
+ * <p>An array is kept only as "present", except under a name given as a key-value list: an array of
+ * OTLP/JSON {@code KeyValue}s ({@code [{"key":"k","value":{"stringValue":"v"}}]}, as OTLP/JSON
+ * writes attributes) is then read as if it were the object {@code {"k":"v"}} ({@link
+ * Obj#keyValues(int)}): the scalar of each value ({@code stringValue}, {@code intValue}, {@code
+ * doubleValue}, {@code boolValue}) under its key, for the keys the reader was built with. The JSON
+ * accepted stays the same: such an array is still tokenised whole.
+ *
+ * <p>An object's slots are an array indexed by name; most of the parse's allocation. Names built as
+ * rare (members only some kinds of lines hold, such as span records' {@code startTimeUnixNano})
+ * take the last slots, which an object allocates only when it holds one of them.
  *
  * <p>The text is read as UTF-8 bytes, by Jackson's byte parser: encoding a line (a vectorised copy
  * for ASCII) and reading the bytes is faster than Jackson's reader over the line's chars (names are
@@ -52,9 +65,35 @@ final class JsonFields {
 
   private final Map<String, Integer> index = new HashMap<>();
 
+  /**
+   * Slots of an object without any of the rare names: theirs come last, and an object grows its
+   * slots to all of them only when it holds one, so rare names cost other lines nothing.
+   */
+  private final int commonSlots;
+
+  /** Per slot: whether an array under that name is read as a key-value list. */
+  private final boolean[] keyValueList;
+
   JsonFields(List<String> names) {
+    this(names, List.of(), List.of());
+  }
+
+  /**
+   * A reader of {@code names} and {@code rareNames} (names few lines hold: their slots are only
+   * allocated in an object that holds one); an array under one of {@code keyValueLists} (names
+   * among the others) is read as a list of OTLP/JSON {@code KeyValue}s.
+   */
+  JsonFields(List<String> names, List<String> rareNames, Collection<String> keyValueLists) {
     for (String name : names) {
       index.putIfAbsent(name, index.size());
+    }
+    commonSlots = index.size();
+    for (String name : rareNames) {
+      index.putIfAbsent(name, index.size());
+    }
+    keyValueList = new boolean[index.size()];
+    for (String name : keyValueLists) {
+      keyValueList[id(name)] = true;
     }
   }
 
@@ -98,7 +137,7 @@ final class JsonFields {
   }
 
   private Obj readObject(JsonParser p) throws IOException {
-    Object[] values = new Object[index.size()];
+    Object[] values = new Object[commonSlots];
     JsonToken t;
     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
       Integer id = index.get(p.currentName());
@@ -106,7 +145,10 @@ final class JsonFields {
       if (id == null) {
         skip(p, v);
       } else {
-        values[id] = value(p, v);
+        if (id >= values.length) {
+          values = Arrays.copyOf(values, index.size()); // a rare name: all slots
+        }
+        values[id] = value(p, v, id);
       }
     }
     if (t != JsonToken.END_OBJECT) {
@@ -115,7 +157,7 @@ final class JsonFields {
     return new Obj(values);
   }
 
-  private Object value(JsonParser p, JsonToken t) throws IOException {
+  private Object value(JsonParser p, JsonToken t, int id) throws IOException {
     if (t == null) {
       throw new IOException("unexpected end of input");
     }
@@ -127,11 +169,72 @@ final class JsonFields {
       case VALUE_NULL -> NULL;
       case START_OBJECT -> readObject(p);
       case START_ARRAY -> {
+        if (keyValueList[id]) {
+          yield new KeyValues(readKeyValues(p));
+        }
         skip(p, t);
         yield ARRAY;
       }
       default -> throw new IOException("unexpected token " + t);
     };
+  }
+
+  /**
+   * The elements of an array (its start read) taken as OTLP/JSON {@code KeyValue}s: each {@code
+   * {"key":k,"value":{"<type>Value":v}}} puts the scalar {@code v} under {@code k} when {@code k}
+   * is a kept name (a value that is no scalar puts JSON null). Other elements, and other members,
+   * are skipped.
+   */
+  private Obj readKeyValues(JsonParser p) throws IOException {
+    Object[] values = new Object[index.size()];
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t != JsonToken.START_OBJECT) {
+        skip(p, t); // throws at the end of input
+        continue;
+      }
+      String key = null;
+      Object value = NULL;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        if ("key".equals(name) && v == JsonToken.VALUE_STRING) {
+          key = p.getText();
+        } else if ("value".equals(name) && v == JsonToken.START_OBJECT) {
+          value = anyValue(p);
+        } else {
+          skip(p, v);
+        }
+      }
+      if (t != JsonToken.END_OBJECT) {
+        throw new IOException("unexpected token " + t);
+      }
+      Integer id = key == null ? null : index.get(key);
+      if (id != null) {
+        values[id] = value;
+      }
+    }
+    return new Obj(values);
+  }
+
+  /** The scalar of an OTLP/JSON {@code AnyValue} (its start read), or {@link #NULL}. */
+  private static Object anyValue(JsonParser p) throws IOException {
+    Object value = NULL;
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+      JsonToken v = p.nextToken();
+      switch (v == null ? JsonToken.NOT_AVAILABLE : v) {
+        case VALUE_STRING -> value = p.getText();
+        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> value = number(p, v);
+        case VALUE_TRUE -> value = true;
+        case VALUE_FALSE -> value = false;
+        default -> skip(p, v); // arrayValue, kvlistValue, null: no scalar (throws at the end)
+      }
+    }
+    if (t != JsonToken.END_OBJECT) {
+      throw new IOException("unexpected token " + t);
+    }
+    return value;
   }
 
   /**
@@ -235,49 +338,66 @@ final class JsonFields {
     }
   }
 
+  /** Slot value of an array read as a key-value list: present, neither a scalar nor an object. */
+  private record KeyValues(Obj values) {}
+
   /** The kept members of one JSON object. Not thread-safe (not shared). */
   static final class Obj {
 
+    /** Slot values by id; may end before the rare names' slots (then all are missing). */
     private final Object[] values;
 
     private Obj(Object[] values) {
       this.values = values;
     }
 
+    private Object slot(int id) {
+      Object[] v = values;
+      return id < v.length ? v[id] : null;
+    }
+
     /** Whether the member is present (any value, {@code null} included). */
     boolean has(int id) {
-      return values[id] != null;
+      return slot(id) != null;
     }
 
     /** A scalar member as text (numbers and booleans included); null for the rest. */
     String text(int id) {
-      return text(values[id]);
+      return text(slot(id));
     }
 
     /** A string member; null for missing members and other types. */
     String string(int id) {
-      return values[id] instanceof String s ? s : null;
+      return slot(id) instanceof String s ? s : null;
     }
 
     /** An object member; null for missing members and other types. */
     Obj object(int id) {
-      return values[id] instanceof Obj o ? o : null;
+      return slot(id) instanceof Obj o ? o : null;
+    }
+
+    /**
+     * A member read as a key-value list (an array under a name the reader was built to read so), as
+     * an object of its keys; null for missing members and other types.
+     */
+    Obj keyValues(int id) {
+      return slot(id) instanceof KeyValues kv ? kv.values() : null;
     }
 
     /** An integral number member ({@code 30}, not {@code 30.0} nor {@code "30"}), or null. */
     NumericNode integral(int id) {
-      return values[id] instanceof NumericNode n && n.isIntegralNumber() ? n : null;
+      return slot(id) instanceof NumericNode n && n.isIntegralNumber() ? n : null;
     }
 
     /** The member as it was read (slot value), for {@link #text(Object)}. */
     Object get(int id) {
-      return values[id];
+      return slot(id);
     }
 
     /** The first kept member (in {@code ids} order) whose text is present, or null. */
     String first(int[] ids) {
       for (int id : ids) {
-        String value = text(values[id]);
+        String value = text(slot(id));
         if (Fields.present(value)) {
           return value;
         }
@@ -287,7 +407,7 @@ final class JsonFields {
 
     /** A number given as a JSON number or as a numeric string; null for {@code "-"} and others. */
     Double number(int id) {
-      Object value = values[id];
+      Object value = slot(id);
       if (value instanceof NumericNode n) {
         return n.asDouble();
       }

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * FireLens records (the line in {@code log}, itself possibly JSON), Lambda's JSON log format
  * (platform records {@code {time,type,record}} and app records whose {@code message} may be a
  * string holding JSON), and API Gateway access logs ({@code "-"} for missing values, numbers as
- * numbers or strings, invalid JSON from unquoted missing variables repaired). Pure and thread-safe.
+ * numbers or strings, invalid JSON from unquoted missing variables repaired), and span records
+ * (Zipkin v2, OpenTelemetry: {@link SpanRecords}). Pure and thread-safe.
  *
  * <p>Lines are read in one streaming pass that keeps only the members named below ({@link
  * JsonFields}), not into a {@code JsonNode} tree: the JSON parse was most of the cost of the ingest
@@ -148,7 +149,12 @@ final class JsonLineParser {
               ERROR_TEXT_KEYS,
               DURATION_KEYS,
               NESTED_MESSAGE_KEYS,
-              OTHER_KEYS));
+              OTHER_KEYS,
+              SpanRecords.KEYS),
+          Arrays.asList(SpanRecords.RARE_KEYS),
+          Arrays.asList(SpanRecords.KEY_VALUE_LISTS));
+
+  private static final SpanRecords SPANS = new SpanRecords(FIELDS);
 
   private static final int[] TRACE = FIELDS.ids(TRACE_KEYS);
   private static final int[] SPAN = FIELDS.ids(SPAN_KEYS);
@@ -243,8 +249,14 @@ final class JsonLineParser {
       platform(type, root, record, f);
       return true;
     }
-    if (source.type() == LogSource.Type.APIGATEWAY_ACCESS
-        || (!source.isLambda() && looksLikeAccessLog(root))) {
+    if (source.type() == LogSource.Type.APIGATEWAY_ACCESS) {
+      accessLog(root, f);
+      return true;
+    }
+    if (SPANS.parse(root, f)) {
+      return true;
+    }
+    if (!source.isLambda() && looksLikeAccessLog(root)) {
       accessLog(root, f);
       return true;
     }

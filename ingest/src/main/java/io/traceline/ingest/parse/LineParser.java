@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Parses one CloudWatch log event into a normalised {@link LogEvent}: the entry point of the
  * parsers. Recognises Lambda platform and app lines (text and JSON log formats), structured JSON
- * app logs (Powertools, OTel, ECS FireLens), API Gateway access logs, RDS PostgreSQL and MySQL
+ * app logs (Powertools, OTel, ECS FireLens), API Gateway access logs, span records (Zipkin v2 and
+ * OpenTelemetry JSON, as in {@code aws/spans}: {@code SPAN} events), RDS PostgreSQL and MySQL
  * slow-query logs, and plain text carrying a trace id; anything else becomes an {@code APP} event
  * without a trace id. Never throws on bad text: parsing is best effort and pure.
  *
@@ -23,6 +24,20 @@ public final class LineParser {
 
   /** Attribute holding a Lambda record's own {@code service} field (Powertools). */
   public static final String APP_SERVICE = "appService";
+
+  /**
+   * Attribute set to {@code true} on the event of a Zipkin {@code shared} span: the SERVER half
+   * that reuses its CLIENT's span id (both halves are events of their own; {@link
+   * io.traceline.model.LogEvent#SPAN_KIND} tells them apart).
+   */
+  public static final String SHARED_SPAN = "sharedSpan";
+
+  /**
+   * Attribute on an ordinary event parsed from a span record that is no {@code SPAN}: why ({@code
+   * no-span-id}, {@code no-start}, {@code no-end}, {@code bad-time} for times that are no integers,
+   * {@code bad-start} for a start too far from CloudWatch's timestamp to be used).
+   */
+  public static final String INCOMPLETE_SPAN = "incompleteSpan";
 
   /**
    * The source of the previous {@link #parse(String, String, CloudWatchEvent, long)} call: the

@@ -17,6 +17,34 @@ final class Numbers {
     return isDecimal(s) ? new BigDecimal(s).movePointRight(3).doubleValue() : null;
   }
 
+  /**
+   * A plain integer ({@code 1661261297642649069}, {@code -12}) that fits in a {@code long}, or null
+   * (also for fractions, exponents, signs other than a leading {@code -}, and overflow).
+   */
+  static Long exactLong(String s) {
+    if (s == null || s.isEmpty() || s.length() > 20) {
+      return null;
+    }
+    boolean negative = s.charAt(0) == '-';
+    int i = negative ? 1 : 0;
+    if (i == s.length()) {
+      return null;
+    }
+    long value = 0;
+    for (; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+      int digit = c - '0';
+      if (value > (Long.MAX_VALUE - digit) / 10) {
+        return null; // Long.MIN_VALUE is out too: no span time is that far off
+      }
+      value = value * 10 + digit;
+    }
+    return negative ? -value : value;
+  }
+
   static boolean isDecimal(String s) {
     if (s == null || s.isEmpty() || s.length() > 32) {
       return false;

@@ -149,6 +149,101 @@ class JsonFieldsTest {
     }
   }
 
+  private static final JsonFields KV_FIELDS =
+      new JsonFields(
+          List.of("attributes", "resource", "a"),
+          List.of("service.name", "http.status", "ok", "ratio", "a"),
+          List.of("attributes"));
+
+  @Test
+  void rareNamesAnswerInObjectsWithAndWithoutThem() {
+    int a = KV_FIELDS.id("a");
+    int ok = KV_FIELDS.id("ok");
+    assertThat(ok).isGreaterThan(a); // rare names come last; a name given twice keeps its slot
+
+    JsonFields.Obj without = KV_FIELDS.read("{\"a\":1,\"resource\":{\"a\":2}}");
+    assertThat(without.has(ok)).isFalse();
+    assertThat(without.text(ok)).isNull();
+    assertThat(without.number(ok)).isNull();
+    assertThat(without.first(new int[] {ok, a})).isEqualTo("1");
+    assertThat(without.object(KV_FIELDS.id("resource")).has(ok)).isFalse();
+
+    JsonFields.Obj with =
+        KV_FIELDS.read("{\"ok\":true,\"a\":1,\"resource\":{\"ratio\":0.5,\"a\":2},\"ratio\":3}");
+    assertThat(with.text(ok)).isEqualTo("true");
+    assertThat(with.text(a)).isEqualTo("1");
+    assertThat(with.number(KV_FIELDS.id("ratio"))).isEqualTo(3.0);
+    assertThat(with.object(KV_FIELDS.id("resource")).number(KV_FIELDS.id("ratio"))).isEqualTo(0.5);
+    assertThat(with.object(KV_FIELDS.id("resource")).text(a)).isEqualTo("2");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"attributes\":[]}",
+        "{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"cart\"}}]}",
+        "{\"attributes\":[1,\"x\",null,[{\"key\":\"a\"}],{\"key\":2,\"value\":[]}],\"a\":1}",
+        "{\"attributes\":{\"service.name\":\"a map\"},\"a\":[{\"key\":\"a\"}]}",
+        "{\"attributes\":[{\"key\":\"a\",\"value\":{\"stringValue\":\"x\"}}",
+        "{\"attributes\":[{\"key\":\"a\",\"value\":{\"stringValue\":\"x\"},]}",
+        "{\"attributes\":[{\"key\":\"a\" \"value\":{}}]}",
+        "{\"attributes\":[{\"value\":{\"stringValue\":NaN},\"key\":\"a\"}]}",
+        "{\"resource\":{\"attributes\":[{\"key\":\"a\",\"value\":{\"boolValue\":true}}]}}",
+      })
+  void keyValueListsAcceptWhatTheTreeAccepts(String json) {
+    JsonNode tree = tree(json);
+    JsonFields.Obj obj = KV_FIELDS.read(json);
+    assertThat(obj == null).as(json).isEqualTo(tree == null);
+    if (obj != null) {
+      // a key-value list is still only "present" to the other accessors, as an array in the tree
+      int attributes = KV_FIELDS.id("attributes");
+      assertThat(obj.has(attributes)).isEqualTo(tree.has("attributes"));
+      assertThat(obj.text(attributes)).isNull();
+      assertThat(obj.object(attributes) != null).isEqualTo(tree.path("attributes").isObject());
+      assertThat(obj.keyValues(attributes) != null).isEqualTo(tree.path("attributes").isArray());
+    }
+  }
+
+  @Test
+  void tooLongNumberInAKeyValueListIsRejectedAsByTheTree() {
+    String json =
+        "{\"attributes\":[{\"key\":\"a\",\"value\":{\"intValue\":1" + "0".repeat(1200) + "}}]}";
+    assertThat(tree(json)).isNull();
+    assertThat(KV_FIELDS.read(json)).isNull();
+  }
+
+  @Test
+  void keyValueListReadsTheScalarOfEachKeptKey() {
+    String json =
+        "{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"cart\"}},"
+            + "{\"value\":{\"intValue\":\"503\"},\"key\":\"http.status\"},"
+            + "{\"key\":\"ok\",\"value\":{\"boolValue\":false}},"
+            + "{\"key\":\"ratio\",\"value\":{\"doubleValue\":0.25}},"
+            + "{\"key\":\"a\",\"value\":{\"arrayValue\":{\"values\":[{\"intValue\":1}]}}},"
+            + "{\"key\":\"not.kept\",\"value\":{\"stringValue\":\"x\"}},"
+            + "{\"key\":\"resource\",\"value\":{\"kvlistValue\":{\"values\":[]}}}]}";
+
+    JsonFields.Obj kv = KV_FIELDS.read(json).keyValues(KV_FIELDS.id("attributes"));
+
+    assertThat(kv.text(KV_FIELDS.id("service.name"))).isEqualTo("cart");
+    assertThat(kv.text(KV_FIELDS.id("http.status"))).isEqualTo("503");
+    assertThat(kv.number(KV_FIELDS.id("http.status"))).isEqualTo(503.0);
+    assertThat(kv.text(KV_FIELDS.id("ok"))).isEqualTo("false");
+    assertThat(kv.number(KV_FIELDS.id("ratio"))).isEqualTo(0.25);
+    assertThat(kv.has(KV_FIELDS.id("a"))).isTrue(); // present, no scalar
+    assertThat(kv.text(KV_FIELDS.id("a"))).isNull();
+    assertThat(kv.object(KV_FIELDS.id("resource"))).isNull();
+  }
+
+  @Test
+  void arraysUnderOtherNamesStayUnread() {
+    JsonFields.Obj obj =
+        FIELDS.read("{\"log\":[{\"key\":\"a\",\"value\":{\"stringValue\":\"x\"}}]}");
+
+    assertThat(obj.has(FIELDS.id("log"))).isTrue();
+    assertThat(obj.keyValues(FIELDS.id("log"))).isNull();
+  }
+
   private static void assertSame(String json, JsonNode tree, JsonFields.Obj obj) {
     for (String name : NAMES) {
       int id = FIELDS.id(name);
