@@ -44,7 +44,8 @@ public final class Events {
         .durationMs((double) durationMs)
         .spanId(spanId)
         .parentSpanId(parentSpanId)
-        .attributes(spanKind == null ? java.util.Map.of() : java.util.Map.of("spanKind", spanKind));
+        .attributes(
+            spanKind == null ? java.util.Map.of() : java.util.Map.of(LogEvent.SPAN_KIND, spanKind));
   }
 
   /**

@@ -90,6 +90,21 @@ final class Nezha {
       return span.toString();
     }
 
+    /** The same span with every time moved by {@code nanos}. */
+    SpanRow shiftedBy(long nanos) {
+      return new SpanRow(
+          id,
+          traceId,
+          spanId,
+          parentId,
+          pod,
+          service,
+          operation,
+          startNanos + nanos,
+          endNanos + nanos,
+          durationMicros);
+    }
+
     CloudWatchLine toCloudWatch() {
       return new CloudWatchLine(
           SPANS_LOG_GROUP, SPANS_LOG_STREAM, id, endNanos / 1_000_000, toOtelJson());

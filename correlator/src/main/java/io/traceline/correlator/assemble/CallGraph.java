@@ -39,12 +39,6 @@ import java.util.Objects;
  */
 final class CallGraph {
 
-  /** Attribute naming the span's role: CLIENT, SERVER, PRODUCER, CONSUMER, INTERNAL. */
-  static final String SPAN_KIND = "spanKind";
-
-  /** Attribute naming the service a client span called (Zipkin remoteEndpoint, peer.service). */
-  static final String PEER_SERVICE = "peerService";
-
   /** Orders nodes by start, longest first, then by name: callers before their callees. */
   private static final Comparator<Node> NODE_ORDER =
       Comparator.comparingLong((Node n) -> n.start)
@@ -74,6 +68,7 @@ final class CallGraph {
         bySpanId.computeIfAbsent(e.spanId(), id -> new ArrayList<>()).add(span);
       }
     }
+    inferClientSpans(spans, bySpanId);
     for (Node n : spans) {
       markCallee(n, bySpanId);
     }
@@ -98,6 +93,34 @@ final class CallGraph {
     CallGraph graph = new CallGraph(nodes);
     graph.link(bySpanId);
     return graph;
+  }
+
+  /**
+   * Span records that say no kind (some exporters omit it) are client spans when their shape says
+   * so: the parent is in the span's own service and every child is in another one. A server span is
+   * never taken for one, because its parent is its caller's (another service) or it has none.
+   */
+  private static void inferClientSpans(List<Node> spans, Map<String, List<Node>> bySpanId) {
+    Map<String, List<Node>> childrenOf = new HashMap<>();
+    for (Node n : spans) {
+      if (n.parentSpanId != null) {
+        childrenOf.computeIfAbsent(n.parentSpanId, id -> new ArrayList<>()).add(n);
+      }
+    }
+    for (Node n : spans) {
+      if (n.kind != SpanKind.UNSPECIFIED || n.parentSpanId == null) {
+        continue;
+      }
+      boolean parentInService =
+          bySpanId.getOrDefault(n.parentSpanId, List.of()).stream()
+              .anyMatch(p -> p.service.equals(n.service));
+      List<Node> children = childrenOf.getOrDefault(n.spanId, List.of());
+      boolean callsOut =
+          !children.isEmpty() && children.stream().noneMatch(c -> c.service.equals(n.service));
+      if (parentInService && callsOut) {
+        n.kind = SpanKind.CLIENT;
+      }
+    }
   }
 
   /** Marks the client span that called {@code callee} in another service, by the ids. */
@@ -404,12 +427,14 @@ final class CallGraph {
     PRODUCER,
     CONSUMER,
     INTERNAL,
+    /** A span record that says no kind (or one not known here). */
+    UNSPECIFIED,
     /** Not a span: the lines one service wrote that belong to no span. */
     LINES;
 
     static SpanKind of(String value) {
       if (value == null) {
-        return INTERNAL;
+        return UNSPECIFIED;
       }
       String name = value.trim().toUpperCase(Locale.ROOT);
       if (name.startsWith("SPAN_KIND_")) {
@@ -420,7 +445,7 @@ final class CallGraph {
           return kind;
         }
       }
-      return INTERNAL;
+      return UNSPECIFIED;
     }
   }
 
@@ -454,8 +479,8 @@ final class CallGraph {
               e.service(),
               e.spanId(),
               e.parentSpanId(),
-              SpanKind.of(e.attributes().get(SPAN_KIND)),
-              e.attributes().get(PEER_SERVICE));
+              SpanKind.of(e.attributes().get(LogEvent.SPAN_KIND)),
+              e.attributes().get(LogEvent.PEER_SERVICE));
       n.start = e.startTime();
       n.end = Math.max(e.startTime(), e.endTime());
       n.operation = e.operation();

@@ -45,7 +45,7 @@ class SpanAttributionTest {
       Map<String, String> more) {
     Map<String, String> attributes = new java.util.HashMap<>(more);
     if (kind != null) {
-      attributes.put(CallGraph.SPAN_KIND, kind);
+      attributes.put(LogEvent.SPAN_KIND, kind);
     }
     return event(TRACE, "s" + ids++, T0 + from, service)
         .kind(EventKind.SPAN)
@@ -130,7 +130,7 @@ class SpanAttributionTest {
                     "a000000000000001",
                     30,
                     70,
-                    Map.of(CallGraph.PEER_SERVICE, "postgres"))));
+                    Map.of(LogEvent.PEER_SERVICE, "postgres"))));
 
     assertThat(t.services()).containsExactly("orders", "postgres");
     assertThat(segment(t, "postgres", "INSERT orders").selfTimeMs()).isEqualTo(40);
@@ -239,5 +239,53 @@ class SpanAttributionTest {
 
     assertThat(t.segments()).hasSize(2);
     assertThat(t.edges()).hasSize(1);
+  }
+
+  @Test
+  void aSpanWithoutKindIsTheCallWhenItsParentIsInItsServiceAndItsChildrenAreNot() {
+    Timeline t =
+        assemble(
+            List.of(
+                span("frontend", "Recv", null, "a000000000000001", null, 0, 100),
+                span(
+                    "frontend",
+                    "grpc.Currency/Convert",
+                    null,
+                    "a000000000000002",
+                    "a000000000000001",
+                    10,
+                    90),
+                span(
+                    "currency",
+                    "Currency/Convert",
+                    null,
+                    "b000000000000001",
+                    "a000000000000002",
+                    40,
+                    80)));
+
+    assertThat(t.segments())
+        .extracting(Segment::service, Segment::operation)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("frontend", "Recv"),
+            org.assertj.core.groups.Tuple.tuple("currency", "Currency/Convert"));
+    assertThat(t.gaps()).extracting(Gap::durationMs).containsExactly(30L, 10L);
+    assertThat(t.edges())
+        .containsExactly(new Edge("frontend", "currency", "Currency/Convert", T0 + 10, 80, false));
+  }
+
+  @Test
+  void aServerSpanWithoutKindThatCallsAnotherServiceDirectlyKeepsItsOwnSegment() {
+    Timeline t =
+        assemble(
+            List.of(
+                span("gateway", "GET /", null, "a000000000000001", null, 0, 100),
+                span("orders", "list", null, "b000000000000001", "a000000000000001", 10, 90),
+                span("db", "SELECT", null, "c000000000000001", "b000000000000001", 20, 60)));
+
+    assertThat(t.segments())
+        .extracting(Segment::service)
+        .containsExactly("gateway", "orders", "db");
+    assertThat(segment(t, "orders", "list").selfTimeMs()).isEqualTo(40);
   }
 }
