@@ -182,6 +182,14 @@ final class CallGraph {
       e.getValue().markCalleeIn(e.getKey()); // a client span around a service's span-less lines
     }
     for (Node n : nodes) {
+      Node parent = parentOf.get(n);
+      if (n.isCall() && (parent == null || !parent.service.equals(n.service))) {
+        // Its own service sent no span around it (a root client, a parent span that never came):
+        // the client span is then that service's only time in the trace, its segment.
+        n.hasCallee = false;
+      }
+    }
+    for (Node n : nodes) {
       if (n.isCall()) {
         continue;
       }
@@ -215,9 +223,11 @@ final class CallGraph {
     if (n.parentSpanId == null) {
       return null;
     }
+    // Span ids are unique but for Zipkin's shared spans, where the children of the id run in the
+    // server half: prefer it over the client half.
     Node any = null;
     for (Node candidate : bySpanId.getOrDefault(n.parentSpanId, List.of())) {
-      if (candidate.isCall()) {
+      if (!candidate.isCall()) {
         return candidate;
       }
       any = any == null ? candidate : any;

@@ -288,4 +288,22 @@ class SpanAttributionTest {
         .containsExactly("gateway", "orders", "db");
     assertThat(segment(t, "orders", "list").selfTimeMs()).isEqualTo(40);
   }
+
+  @Test
+  void aClientSpanWhoseServiceSentNoOtherSpanIsThatServicesSegment() {
+    Timeline t =
+        assemble(
+            List.of(
+                span("routing", "GET /visits", "SERVER", "f000000000000001", null, 0, 100),
+                // mobile_api's own server span (the client's parent) never came
+                span("mobile_api", "get", "CLIENT", "7a778764a0d0b594", "f5f268651b2a2b34", 10, 40),
+                span("spectre", "get", "SERVER", "7a778764a0d0b594", "f5f268651b2a2b34", 15, 35)));
+
+    assertThat(t.edges())
+        .extracting(Edge::from, Edge::to)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("routing", "mobile_api"),
+            org.assertj.core.groups.Tuple.tuple("mobile_api", "spectre"));
+    assertThat(segment(t, "mobile_api", "get").selfTimeMs()).isEqualTo(10);
+  }
 }
