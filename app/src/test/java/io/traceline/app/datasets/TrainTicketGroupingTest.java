@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,5 +80,54 @@ class TrainTicketGroupingTest {
     assertThat(grouped).isEqualTo(truth);
     assertThat(timelines).hasSize(linesPerTrace.size());
     assertThat(err.toString()).contains("0 without a trace id");
+  }
+
+  /**
+   * The lines and the span table replayed together (the spans as aws/spans records): every
+   * timeline's edges are exactly the caller -> callee service pairs of the span table's
+   * parent/child links, and every line still lands in the timeline of its own trace.
+   */
+  @Test
+  void serviceEdgesMatchTheSpanTablesParentChildLinks() throws Exception {
+    Optional<Path> dataset = Datasets.find(DATASET);
+    assumeTrue(dataset.isPresent(), "the shared datasets are not beside this checkout");
+    EventIds ids = new EventIds();
+    List<Nezha.LogLine> lines =
+        Nezha.logLines(
+            dataset.get().resolve("construct_data/2023-01-30/log/11_39_log.csv.gz"), ids);
+    List<Nezha.SpanRow> spans =
+        Nezha.spanRows(
+            dataset.get().resolve("construct_data/2023-01-30/trace/11_39_trace.csv.gz"), ids);
+    List<CloudWatchLine> input = new ArrayList<>();
+    lines.forEach(l -> input.add(l.toCloudWatch()));
+    spans.forEach(s -> input.add(s.toCloudWatch()));
+
+    DatasetReplay.Result replay = DatasetReplay.replay(dir, input);
+
+    Map<String, Nezha.SpanRow> bySpan = new HashMap<>();
+    spans.forEach(s -> bySpan.put(s.traceId() + "/" + s.spanId(), s));
+    Map<String, Set<String>> expected = new HashMap<>();
+    for (Nezha.SpanRow s : spans) {
+      Nezha.SpanRow parent =
+          s.parentId() == null ? null : bySpan.get(s.traceId() + "/" + s.parentId());
+      Set<String> links = expected.computeIfAbsent(s.traceId(), t -> new TreeSet<>());
+      if (parent != null && !parent.service().equals(s.service())) {
+        links.add(parent.service() + " -> " + s.service());
+      }
+    }
+    Map<String, String> lineTrace = new HashMap<>();
+    lines.forEach(l -> lineTrace.put(l.id(), l.traceId()));
+    Map<String, Set<String>> actual = new HashMap<>();
+    for (Timeline t : replay.timelines()) {
+      Set<String> links = actual.computeIfAbsent(t.traceId(), k -> new TreeSet<>());
+      t.edges().forEach(e -> links.add(e.from() + " -> " + e.to()));
+      for (LogEvent e : t.events()) {
+        if (lineTrace.containsKey(e.id())) {
+          assertThat(lineTrace.get(e.id())).isEqualTo(t.traceId());
+        }
+      }
+    }
+    assertThat(actual).isEqualTo(expected);
+    assertThat(replay.timelines()).hasSize(62);
   }
 }
