@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
       "Throughput benchmarks of Traceline's stages on this machine, on a synthetic workload",
       "generated in-process (deterministic: fixed seed, simulated clock). See docs/benchmarks.md."
     },
-    subcommands = {IngestBenchmark.class, CorrelatorBenchmark.class})
+    subcommands = {IngestBenchmark.class, CorrelatorBenchmark.class, OpenTracesBenchmark.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
