@@ -5,6 +5,10 @@ import java.lang.management.MemoryUsage;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * What the correlator's child process says about itself, on one line of its stdout: {@code report
@@ -16,6 +20,9 @@ import java.util.Map;
  * @param heapMax the heap's cap ({@code -Xmx})
  * @param rss resident set size of the process ({@code VmRSS}), or -1 where the OS does not say
  * @param peakRss the largest resident set size so far ({@code VmHWM}), or -1
+ * @param jvmCommitted the memory the JVM itself has committed (heap, metaspace, threads, code, GC
+ *     structures: Native Memory Tracking's total), or -1 without {@code -XX:NativeMemoryTracking};
+ *     memory that native libraries such as RocksDB allocate is not in it
  * @param eventsStored events the correlator stored ({@code traceline.correlator.events{new}})
  * @param timelines timelines it emitted, every status
  * @param state the Kafka Streams state, or {@code FAILED} when a stream thread died
@@ -26,12 +33,16 @@ record ChildReport(
     long heapMax,
     long rss,
     long peakRss,
+    long jvmCommitted,
     long eventsStored,
     long timelines,
     String state) {
 
   /** The first word of a report line. */
   static final String PREFIX = "report";
+
+  private static final Pattern NMT_TOTAL =
+      Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB");
 
   ChildReport {
     if (state == null || state.isBlank() || state.contains(" ")) {
@@ -49,6 +60,7 @@ record ChildReport(
         heap.getMax(),
         status.getOrDefault("VmRSS", -1L),
         status.getOrDefault("VmHWM", -1L),
+        nativeMemoryTrackingCommitted(),
         eventsStored,
         timelines,
         state);
@@ -58,14 +70,15 @@ record ChildReport(
   String toLine() {
     return String.format(
         Locale.ROOT,
-        "%s heapUsed=%d heapCommitted=%d heapMax=%d rss=%d peakRss=%d eventsStored=%d"
-            + " timelines=%d state=%s",
+        "%s heapUsed=%d heapCommitted=%d heapMax=%d rss=%d peakRss=%d jvmCommitted=%d"
+            + " eventsStored=%d timelines=%d state=%s",
         PREFIX,
         heapUsed,
         heapCommitted,
         heapMax,
         rss,
         peakRss,
+        jvmCommitted,
         eventsStored,
         timelines,
         state);
@@ -95,12 +108,35 @@ record ChildReport(
           number(fields, "heapMax"),
           number(fields, "rss"),
           number(fields, "peakRss"),
+          number(fields, "jvmCommitted"),
           number(fields, "eventsStored"),
           number(fields, "timelines"),
           fields.getOrDefault("state", ""));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a report: " + line, e);
     }
+  }
+
+  /**
+   * Native Memory Tracking's committed total ({@code VM.native_memory summary}), in bytes; -1 when
+   * tracking is off or the JVM cannot say.
+   */
+  private static long nativeMemoryTrackingCommitted() {
+    String summary;
+    try {
+      summary =
+          String.valueOf(
+              ManagementFactory.getPlatformMBeanServer()
+                  .invoke(
+                      new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                      "vmNativeMemory",
+                      new Object[] {new String[] {"summary"}},
+                      new String[] {String[].class.getName()}));
+    } catch (JMException | RuntimeException e) {
+      return -1;
+    }
+    Matcher total = NMT_TOTAL.matcher(summary);
+    return total.find() ? Long.parseLong(total.group(1)) * 1024 : -1;
   }
 
   private static long number(Map<String, String> fields, String name) {

@@ -74,13 +74,17 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
   /** The throughput the correlator should reach, as a fraction of the plain consumer's. */
   static final double TARGET_RATIO = 0.4;
 
+  /** The topic of the correlator's warm-up input. */
+  static final String WARMUP_TOPIC = "traceline.bench.warmup";
+
+  private static final int PLAIN_PASSES = 3;
   private static final long MAX_EVENTS = 20_000_000;
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration MAX_RUN = Duration.ofMinutes(30);
 
   @Option(
       names = "--events",
-      defaultValue = "1000000",
+      defaultValue = "500000",
       description = "Events to generate (complete traces; a few more) (default: ${DEFAULT-VALUE}).")
   long events;
 
@@ -144,17 +148,27 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
       description = "Seed of the workload's random choices (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(
+      names = "--warmup-events",
+      defaultValue = "100000",
+      description =
+          "Events of a separate topic the correlator processes first, not measured, so that its"
+              + " code is compiled before it is measured (default: ${DEFAULT-VALUE}; 0 for none).")
+  long warmupEvents;
+
   @Spec CommandSpec spec;
 
   /** What was loaded into the topic. */
   private record Input(long events, long traces, long bytes, long simulatedMs, long nanos) {}
 
-  /** One measured pass over the topic. */
-  private record Pass(String name, long events, long bytes, long nanos) {
-    double eventsPerSecond() {
-      return events / (nanos / 1e9);
-    }
-  }
+  /** The result of a measured reader of the topic. */
+  private record Pass(String name, double eventsPerSecond) {}
+
+  /** The broker side of a run: the broker, its admin client, where the correlators keep state. */
+  private record Cluster(EmbeddedKafka kafka, Admin admin, Path stateRoot) {}
+
+  /** A correlator's times: from start() to RUNNING, and from RUNNING to every offset committed. */
+  private record Timing(long startupNanos, long processingNanos) {}
 
   @Override
   public Integer call() throws IOException {
@@ -164,45 +178,34 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
     KafkaLogging.errorsOnly(); // the broker runs inside this process
     printHeader(out);
     Path stateRoot = Files.createTempDirectory("traceline-bench-correlator-");
-    err.println("traceline bench correlator: starting an embedded Kafka broker...");
-    err.flush();
+    progress(err, "starting an embedded Kafka broker...");
     try (EmbeddedKafka kafka = BenchKafka.startBroker(partitions);
         Admin admin = BenchKafka.admin(kafka.bootstrapServers())) {
-      err.println("traceline bench correlator: generating and producing the input...");
-      err.flush();
+      Cluster cluster = new Cluster(kafka, admin, stateRoot);
+      progress(err, "generating and producing the input...");
       Input input;
+      Input warmup = null;
       try (KafkaProducer<String, byte[]> producer = BenchKafka.producer(kafka.bootstrapServers())) {
-        input = load(producer);
+        input = load(producer, Topics.EVENTS, events, seed);
+        if (warmupEvents > 0) {
+          kafka.createTopic(WARMUP_TOPIC, partitions);
+          warmup = load(producer, WARMUP_TOPIC, warmupEvents, seed + 1);
+        }
       }
       Map<TopicPartition, Long> ends = BenchKafka.endOffsets(admin, Topics.EVENTS, partitions);
       printInput(out, input, ends);
 
-      err.println("traceline bench correlator: [1] plain consumer...");
-      err.flush();
+      progress(err, "[1] plain consumer...");
       List<Pass> passes = new ArrayList<>();
-      Pass plain = plainConsumer(kafka.bootstrapServers(), ends);
-      passes.add(plain);
-      out.println();
-      out.println(
-          "[1] plain consumer: KafkaConsumer<byte[], byte[]>, read_committed, one thread, client"
-              + " defaults, from the start to the end offsets");
-      printPass(out, plain, null);
-
+      passes.add(plainConsumer(out, kafka.bootstrapServers(), ends, input));
+      if (warmup != null) {
+        progress(err, "warming the correlator up (not measured)...");
+        warmUp(out, cluster, warmup);
+      }
       for (int i = 0; i < guarantees.size(); i++) {
         String guarantee = guarantees.get(i);
-        err.println(
-            "traceline bench correlator: [" + (i + 2) + "] correlator, " + guarantee + "...");
-        err.flush();
-        out.println();
-        out.printf(
-            Locale.ROOT,
-            "[%d] correlator, %s: CorrelatorService, %d stream thread%s, from RUNNING until the"
-                + " group's committed offsets reach the end offsets%n",
-            i + 2,
-            guarantee,
-            threads,
-            threads == 1 ? "" : "s");
-        passes.add(correlator(out, kafka, admin, guarantee, ends, input, stateRoot, plain));
+        progress(err, "[" + (i + 2) + "] correlator, " + guarantee + "...");
+        passes.add(correlator(out, cluster, i + 2, guarantee, ends, input, passes.get(0)));
       }
       printSummary(out, passes);
     } finally {
@@ -239,6 +242,14 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
       if (guarantee(g) == null) {
         problems.add("--guarantee must be exactly_once_v2 or at_least_once, was '" + g + "'");
       }
+    }
+    if (warmupEvents < 0 || warmupEvents > MAX_EVENTS) {
+      problems.add(
+          String.format(
+              Locale.ROOT,
+              "--warmup-events must be between 0 and %,d, was %,d",
+              MAX_EVENTS,
+              warmupEvents));
     }
     problems.addAll(correlatorProblems(gap, closeCheck));
     if (!problems.isEmpty()) {
@@ -282,15 +293,19 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
         Locale.ROOT,
         "  correlator inactivityGap %s, closeCheckInterval %s, other settings the defaults;"
             + " commit.interval.ms 200 (CorrelatorService)%n",
-        millis(gap),
-        millis(closeCheck));
+        readable(gap),
+        readable(closeCheck));
   }
 
-  /** Generates the input and produces it; returns once every record is acknowledged. */
-  private Input load(KafkaProducer<String, byte[]> producer) {
+  /**
+   * Generates {@code limit} events (and the rest of their traces) with {@code workloadSeed} and
+   * produces them to {@code topic}; returns once every record is acknowledged.
+   */
+  private Input load(
+      KafkaProducer<String, byte[]> producer, String topic, long limit, long workloadSeed) {
     TraceSchedule schedule =
         new TraceSchedule(
-            seed, START_EPOCH_MS, tracesPerSecond, minEvents, maxEvents, MAX_LAG_MS, events);
+            workloadSeed, START_EPOCH_MS, tracesPerSecond, minEvents, maxEvents, MAX_LAG_MS, limit);
     SendFailures failures = new SendFailures();
     long count = 0;
     long bytes = 0;
@@ -298,7 +313,7 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
     long start = System.nanoTime();
     for (LogEvent e = schedule.next(); e != null; e = schedule.next()) {
       byte[] json = Json.writeEvent(e);
-      var unused = producer.send(new ProducerRecord<>(Topics.EVENTS, e.traceId(), json), failures);
+      var unused = producer.send(new ProducerRecord<>(topic, e.traceId(), json), failures);
       count++;
       bytes += json.length;
       lastArrival = Math.max(lastArrival, e.ingestedAt());
@@ -347,8 +362,41 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
     }
   }
 
-  /** Reads the whole topic with a plain consumer, values untouched but for their size. */
-  private static Pass plainConsumer(String bootstrapServers, Map<TopicPartition, Long> ends) {
+  /**
+   * The plain consumer: one pass to warm up, then {@link #PLAIN_PASSES} measured passes over the
+   * whole topic; the rate to compare with is their mean.
+   */
+  private static Pass plainConsumer(
+      PrintWriter out, String bootstrapServers, Map<TopicPartition, Long> ends, Input input) {
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "[1] plain consumer: KafkaConsumer<byte[], byte[]>, read_committed, one thread, client"
+            + " defaults, from the start to the end offsets; a warm-up pass, then %d measured%n",
+        PLAIN_PASSES);
+    printIteration(out, "warm-up", readAll(bootstrapServers, ends, input));
+    List<Measurement.Iteration> measured = new ArrayList<>();
+    for (int i = 1; i <= PLAIN_PASSES; i++) {
+      Measurement.Iteration it = readAll(bootstrapServers, ends, input);
+      measured.add(it);
+      printIteration(out, "pass " + i, it);
+    }
+    Measurement.Summary s = Measurement.Summary.of(measured);
+    out.printf(
+        Locale.ROOT,
+        "  %-10s %,17.0f events/s ± %,.0f (sd; min %,.0f, max %,.0f) %6.1f MB/s%n",
+        "mean",
+        s.mean(),
+        s.sd(),
+        s.min(),
+        s.max(),
+        s.meanMegabytesPerSecond());
+    return new Pass("plain consumer", s.mean());
+  }
+
+  /** Reads the whole topic once; checks that every event came. */
+  private static Measurement.Iteration readAll(
+      String bootstrapServers, Map<TopicPartition, Long> ends, Input input) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -371,7 +419,23 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
         }
       }
     }
-    return new Pass("plain consumer", records, bytes, System.nanoTime() - start);
+    long nanos = System.nanoTime() - start;
+    if (records != input.events()) {
+      throw new IllegalStateException(
+          "the plain consumer read " + records + " events, not " + input.events());
+    }
+    return new Measurement.Iteration(records, bytes, nanos, 0, -1);
+  }
+
+  private static void printIteration(PrintWriter out, String label, Measurement.Iteration it) {
+    out.printf(
+        Locale.ROOT,
+        "  %-10s %7.2f s %,12d events %,12.0f events/s %6.1f MB/s%n",
+        label,
+        it.seconds(),
+        it.events(),
+        it.eventsPerSecond(),
+        it.megabytesPerSecond());
   }
 
   private static boolean atEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
@@ -383,61 +447,69 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
     return true;
   }
 
-  /** Runs the correlator over the whole topic with a fresh group and fresh state. */
+  /** The correlator over the warm-up topic with its own group and state; not measured. */
+  private void warmUp(PrintWriter out, Cluster cluster, Input warmup) {
+    String guarantee = guarantees.get(0);
+    String applicationId = "traceline-bench-warmup";
+    Map<TopicPartition, Long> ends =
+        BenchKafka.endOffsets(cluster.admin(), WARMUP_TOPIC, partitions);
+    CorrelatorSettings settings = settings().toBuilder().inputTopic(WARMUP_TOPIC).build();
+    Timing t;
+    try (CorrelatorService service =
+        service(cluster, applicationId, settings, guarantee, new SimpleMeterRegistry())) {
+      t = process(service, cluster.admin(), applicationId, ends);
+    }
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "warm-up: the correlator (%s) over %,d other events (%s, seed %d), not measured: %.1f"
+            + " s, %,.0f events/s%n",
+        guarantee,
+        warmup.events(),
+        WARMUP_TOPIC,
+        seed + 1,
+        t.processingNanos() / 1e9,
+        warmup.events() / (t.processingNanos() / 1e9));
+  }
+
+  /** Runs the correlator over the whole topic with a fresh group and fresh state; measures it. */
   private Pass correlator(
       PrintWriter out,
-      EmbeddedKafka kafka,
-      Admin admin,
+      Cluster cluster,
+      int number,
       String guarantee,
       Map<TopicPartition, Long> ends,
       Input input,
-      Path stateRoot,
       Pass plain) {
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "[%d] correlator, %s: CorrelatorService, %d stream thread%s, from RUNNING until the"
+            + " group's committed offsets reach the end offsets%n",
+        number,
+        guarantee,
+        threads,
+        threads == 1 ? "" : "s");
     String applicationId = "traceline-bench-" + guarantee.replace('_', '-');
     MeterRegistry registry = new SimpleMeterRegistry();
-    Map<String, Object> overrides =
-        Map.of(
-            StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-            guarantee(guarantee).config(),
-            StreamsConfig.NUM_STREAM_THREADS_CONFIG,
-            threads);
-    CorrelatorSettings settings =
-        CorrelatorSettings.builder().inactivityGap(gap).closeCheckInterval(closeCheck).build();
-    long start = System.nanoTime();
-    long running = -1;
-    long done = -1;
-    Pass pass;
+    double rate;
     try (CorrelatorService service =
-        new CorrelatorService(
-            kafka.bootstrapServers(),
-            applicationId,
-            stateRoot.resolve(applicationId),
-            settings,
-            overrides,
-            registry)) {
-      service.start();
-      long deadline = start + MAX_RUN.toNanos();
-      while (done < 0) {
-        checkAlive(service, deadline, "process the topic");
-        long now = System.nanoTime();
-        if (running < 0 && service.state() == KafkaStreams.State.RUNNING) {
-          running = now;
-        }
-        if (running >= 0 && BenchKafka.uncommitted(admin, applicationId, ends) == 0) {
-          done = System.nanoTime();
-        } else {
-          LockSupport.parkNanos(POLL.toNanos());
-        }
-      }
+        service(cluster, applicationId, settings(), guarantee, registry)) {
+      Timing t = process(service, cluster.admin(), applicationId, ends);
+      rate = input.events() / (t.processingNanos() / 1e9);
       out.printf(
           Locale.ROOT,
-          "  startup    %.2f s from start() to RUNNING (not counted); %.2f s from start() to"
-              + " the end: %,.0f events/s%n",
-          (running - start) / 1e9,
-          (done - start) / 1e9,
-          input.events() / ((done - start) / 1e9));
-      pass = new Pass("correlator " + guarantee, input.events(), input.bytes(), done - running);
-      printPass(out, pass, plain);
+          "  startup    %.2f s from start() to RUNNING (not counted)%n",
+          t.startupNanos() / 1e9);
+      out.printf(
+          Locale.ROOT,
+          "  measured   %.2f s %,12d events %,12.0f events/s %6.1f MB/s  %.2fx the plain"
+              + " consumer%n",
+          t.processingNanos() / 1e9,
+          input.events(),
+          rate,
+          input.bytes() / 1e6 / (t.processingNanos() / 1e9),
+          rate / plain.eventsPerSecond());
       out.flush();
       // Not measured: the last traces close once the wall clock has moved the correlator's clock
       // past their gap.
@@ -449,7 +521,56 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
       }
       printCheck(out, registry, input, System.nanoTime() - closing);
     }
-    return pass;
+    return new Pass("correlator " + guarantee, rate);
+  }
+
+  private CorrelatorSettings settings() {
+    return CorrelatorSettings.builder().inactivityGap(gap).closeCheckInterval(closeCheck).build();
+  }
+
+  private CorrelatorService service(
+      Cluster cluster,
+      String applicationId,
+      CorrelatorSettings settings,
+      String guarantee,
+      MeterRegistry registry) {
+    return new CorrelatorService(
+        cluster.kafka().bootstrapServers(),
+        applicationId,
+        cluster.stateRoot().resolve(applicationId),
+        settings,
+        Map.of(
+            StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+            guarantee(guarantee).config(),
+            StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+            threads),
+        registry);
+  }
+
+  /**
+   * Starts {@code service} and waits until its group {@code applicationId} has committed every
+   * offset up to {@code ends}.
+   */
+  private static Timing process(
+      CorrelatorService service,
+      Admin admin,
+      String applicationId,
+      Map<TopicPartition, Long> ends) {
+    long start = System.nanoTime();
+    long running = -1;
+    service.start();
+    long deadline = start + MAX_RUN.toNanos();
+    while (true) {
+      checkAlive(service, deadline, "process the topic");
+      long now = System.nanoTime();
+      if (running < 0 && service.state() == KafkaStreams.State.RUNNING) {
+        running = now;
+      }
+      if (running >= 0 && BenchKafka.uncommitted(admin, applicationId, ends) == 0) {
+        return new Timing(running - start, System.nanoTime() - running);
+      }
+      LockSupport.parkNanos(POLL.toNanos());
+    }
   }
 
   private static void checkAlive(CorrelatorService service, long deadline, String what) {
@@ -489,23 +610,6 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
         ok ? "" : "  WARNING: expected every event stored once and one timeline per trace");
   }
 
-  /** Prints a pass, compared with {@code plain} unless that is null. */
-  private static void printPass(PrintWriter out, Pass pass, Pass plain) {
-    out.printf(
-        Locale.ROOT,
-        "  measured   %.2f s  %,d events  %,.0f events/s  %.1f MB/s of event JSON%s%n",
-        pass.nanos() / 1e9,
-        pass.events(),
-        pass.eventsPerSecond(),
-        pass.bytes() / 1e6 / (pass.nanos() / 1e9),
-        plain == null
-            ? ""
-            : String.format(
-                Locale.ROOT,
-                "  %.2fx the plain consumer",
-                pass.eventsPerSecond() / plain.eventsPerSecond()));
-  }
-
   private static void printSummary(PrintWriter out, List<Pass> passes) {
     Pass plain = passes.get(0);
     out.println();
@@ -531,6 +635,11 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
         Locale.ROOT, "  load       %s (1-minute average at the end)%n", MachineInfo.loadAverage());
   }
 
+  private static void progress(PrintWriter err, String message) {
+    err.println("traceline bench correlator: " + message);
+    err.flush();
+  }
+
   private static long counter(MeterRegistry registry, String name, String outcome) {
     Counter c = registry.find(name).tag("outcome", outcome).counter();
     return c == null ? 0 : (long) c.count();
@@ -544,8 +653,12 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
     return (long) total;
   }
 
-  static String millis(Duration d) {
+  /** A duration as people write it: {@code 250 ms}, {@code 5 s}, {@code 5 min}. */
+  static String readable(Duration d) {
     long ms = d.toMillis();
+    if (ms != 0 && ms % 60_000 == 0) {
+      return ms / 60_000 + " min";
+    }
     return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
   }
 }

@@ -74,11 +74,15 @@ final class CorrelatorProcess implements AutoCloseable {
     return child;
   }
 
-  /** The child's command line: this JVM's {@code java}, the heap cap, this class path. */
+  /**
+   * The child's command line: this JVM's {@code java}, the heap cap, Native Memory Tracking (a few
+   * percent of overhead) and this class path.
+   */
   static List<String> command(String maxHeap, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + maxHeap);
+    command.add("-XX:NativeMemoryTracking=summary"); // the JVM's own share of the RSS
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(CorrelatorChild.class.getName());

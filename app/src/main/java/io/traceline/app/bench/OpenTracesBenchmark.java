@@ -38,13 +38,14 @@ import picocli.CommandLine.Spec;
  * <p>This process runs an {@link EmbeddedKafka} broker, the producer and a {@link TimelineWatcher};
  * the correlator runs in a child JVM ({@link CorrelatorProcess}, {@link CorrelatorChild}) with its
  * own heap cap, so that the cap proves the heap claim and the child's figures are the correlator's
- * alone. Order: (1) a few thousand sample traces, paced over a few seconds, each timed from the
- * acknowledgement of its last event; (2) the bulk, a million traces of 1-3 events, as fast as the
- * producer goes; (3) once the correlator has committed every event, a full GC in the child and its
- * heap and RSS, while every bulk trace is open (the gap is longer than the load); (4) the samples'
- * timelines, which close one gap after the samples and so before any bulk trace: emit latency =
- * read time - last acknowledgement - gap, with the bulk still open. Event times are the wall clock
- * at generation, as live. Picocli creates one instance per run.
+ * alone. Order: (1) five seconds of warm-up traces and then a few thousand sample traces, paced,
+ * each timed from the moment its last event was handed to the producer; (2) the bulk, a million
+ * traces of 1-3 events, as fast as the producer goes; (3) once the correlator has committed every
+ * event, a full GC in the child and its heap and RSS, while every trace is open (the gap is longer
+ * than the load); (4) the samples' timelines, which close one gap after the samples and so before
+ * any bulk trace: emit latency = read time - produced time - gap, with the bulk still open. Every
+ * trace ends when it is produced (event times up to then, ingested then), as live traffic without
+ * delivery lag. Picocli creates one instance per run.
  */
 @Command(
     name = "open-traces",
@@ -221,7 +222,7 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
             Locale.ROOT,
             "warming up with %,d traces over %s...",
             warmups,
-            CorrelatorBenchmark.millis(WARMUP)));
+            CorrelatorBenchmark.readable(WARMUP)));
     long trafficStart = System.currentTimeMillis();
     produceSamples(producer, workload, warmups, WARMUP);
     progress(
@@ -230,7 +231,7 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
             Locale.ROOT,
             "producing %,d sample traces over %s...",
             samples,
-            CorrelatorBenchmark.millis(sampleTime)));
+            CorrelatorBenchmark.readable(sampleTime)));
     Samples sampled = produceSamples(producer, workload, samples, sampleTime);
     try (TimelineWatcher watcher =
         new TimelineWatcher(kafka.bootstrapServers(), partitions, Set.copyOf(sampled.traceIds()))) {
@@ -260,7 +261,7 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
           String.format(
               Locale.ROOT,
               "waiting for the samples' timelines (the gap, %s," + " after each)...",
-              CorrelatorBenchmark.millis(gap)));
+              CorrelatorBenchmark.readable(gap)));
       awaitSamples(err, child, watcher, sampled);
       ChildReport last = child.report(false, CHILD_ANSWER);
       printLatency(out, sampled, watcher.readTimes(), watcher.others(), warmups, last);
@@ -360,8 +361,8 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
         Locale.ROOT,
         "  correlator inactivityGap %s, closeCheckInterval %s, other settings the defaults;"
             + " commit.interval.ms 200%n",
-        CorrelatorBenchmark.millis(gap),
-        CorrelatorBenchmark.millis(closeCheck));
+        CorrelatorBenchmark.readable(gap),
+        CorrelatorBenchmark.readable(closeCheck));
   }
 
   /**
@@ -382,7 +383,8 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
         LockSupport.parkNanos(wait);
       }
       long now = System.currentTimeMillis();
-      TraceWorkload.Trace trace = workload.endingAt(now, workload.eventCount(minEvents, maxEvents));
+      TraceWorkload.Trace trace =
+          workload.endingAt(now, now, workload.eventCount(minEvents, maxEvents));
       ids.add(trace.traceId());
       producedAt.add(now);
       for (LogEvent e : trace.events()) {
@@ -403,8 +405,9 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
     long events = 0;
     long bytes = 0;
     for (int t = 1; t <= traces; t++) {
+      long now = System.currentTimeMillis();
       TraceWorkload.Trace trace =
-          workload.next(System.currentTimeMillis(), workload.eventCount(minEvents, maxEvents), 0);
+          workload.endingAt(now, now, workload.eventCount(minEvents, maxEvents));
       for (LogEvent e : trace.events()) {
         bytes += send(producer, e, failures);
         events++;
@@ -477,7 +480,7 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
         bulk.nanos() / 1e9,
         samples,
         sampled.events(),
-        CorrelatorBenchmark.millis(sampleTime));
+        CorrelatorBenchmark.readable(sampleTime));
     out.println();
     out.printf(Locale.ROOT, "[1] memory of the correlator's JVM with %,d open traces%n", traces);
     out.printf(
@@ -500,11 +503,21 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
         idle.heapUsed() >> 20);
     out.printf(
         Locale.ROOT,
-        "  rss        %s (VmRSS; peak so far %s); before the load %s. RSS = heap + RocksDB"
-            + " (memtables, block cache, indexes: off-heap) + metaspace, threads, code%n",
+        "  rss        %s (VmRSS; peak so far %s); before the load %s%n",
         mib(memory.rss()),
         mib(memory.peakRss()),
         mib(idle.rss()));
+    if (memory.jvmCommitted() > 0 && memory.rss() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "  of which   %s committed by the JVM itself (Native Memory Tracking: heap, metaspace,"
+              + " threads, code, GC); the other %s is native memory the JVM does not track:"
+              + " RocksDB's memtables, block cache and indexes, malloc's arenas (before the load"
+              + " %s)%n",
+          mib(memory.jvmCommitted()),
+          mib(Math.max(0, memory.rss() - memory.jvmCommitted())),
+          mib(Math.max(0, idle.rss() - idle.jvmCommitted())));
+    }
     out.printf(
         Locale.ROOT,
         "  state dir  %,d MiB on disk (the RocksDB files of the correlator's stores)%n",

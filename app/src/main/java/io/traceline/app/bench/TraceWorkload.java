@@ -33,11 +33,6 @@ final class TraceWorkload {
     Trace {
       events = List.copyOf(events);
     }
-
-    /** The time its last event arrives (ingestion time). */
-    long lastArrival() {
-      return events.get(events.size() - 1).ingestedAt();
-    }
   }
 
   private static final String GATEWAY = "shop-api-prod";
@@ -99,15 +94,19 @@ final class TraceWorkload {
    * per log group); the lag is the events' {@code ingestedAt} minus their {@code timestamp}.
    */
   Trace next(long startMs, int eventCount, long maxLagMs) {
-    return trace(new Request(startMs, false), eventCount, new Lags(maxLagMs));
+    return trace(new Request(startMs, false, -1), eventCount, new Lags(maxLagMs));
   }
 
   /**
-   * One trace of {@code eventCount} events whose request ended at {@code nowMs}, all of them
-   * ingested at {@code nowMs}: live traffic, no event time in the future.
+   * One trace of {@code eventCount} events whose request ended at {@code endMs}, all of them
+   * ingested at {@code arrivalMs} (not before {@code endMs}): live traffic, no event time after its
+   * ingestion.
    */
-  Trace endingAt(long nowMs, int eventCount) {
-    return trace(new Request(nowMs, true), eventCount, new Lags(-1));
+  Trace endingAt(long endMs, long arrivalMs, int eventCount) {
+    if (arrivalMs < endMs) {
+      throw new IllegalArgumentException("a trace arrives after it ended");
+    }
+    return trace(new Request(endMs, true, arrivalMs), eventCount, new Lags(-1));
   }
 
   private Trace trace(Request r, int eventCount, Lags lags) {
@@ -145,8 +144,8 @@ final class TraceWorkload {
   }
 
   /**
-   * The delivery lag of each log group, drawn once per trace; -1 for all when the trace is live
-   * (every event arrives when the request ends).
+   * The delivery lag of each log group, drawn once per trace; -1 for all when the events of a trace
+   * are ingested together, at the request's {@code arrival}.
    */
   private final class Lags {
     final long gateway;
@@ -190,10 +189,15 @@ final class TraceWorkload {
     final long paymentsEnd;
     final long lambdaEnd;
     final long end;
+    final long arrival;
     final int status;
 
-    /** A request starting at {@code anchorMs}, or ending then when {@code anchorIsEnd}. */
-    Request(long anchorMs, boolean anchorIsEnd) {
+    /**
+     * A request starting at {@code anchorMs}, or ending then when {@code anchorIsEnd}; {@code
+     * arrivalMs} is when its events are ingested when they are ingested together, else -1.
+     */
+    Request(long anchorMs, boolean anchorIsEnd, long arrivalMs) {
+      arrival = arrivalMs;
       route = ROUTES[random.nextInt(ROUTES.length)];
       slowQueryMs = route.startsWith("POST /orders") && random.nextInt(20) == 0 ? ms(600, 1400) : 0;
       // Times relative to the start first, then moved to the anchor.
@@ -428,7 +432,7 @@ final class TraceWorkload {
     return LogEvent.builder()
         .id(eventId(at, r.batch, sequence++))
         .timestamp(at)
-        .ingestedAt(lag < 0 ? r.end : at + lag) // lag -1: live, ingested when the request ended
+        .ingestedAt(lag < 0 ? r.arrival : at + lag) // lag -1: all ingested together
         .trace(r.traceId, TraceIdFormat.XRAY)
         .service(service)
         .logGroup(logGroup)

@@ -5,7 +5,6 @@ import static io.traceline.app.bench.Reports.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.traceline.app.TracelineRun;
-import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +19,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class CorrelatorBenchmarkIT {
 
+  private static final Pattern PASS =
+      Pattern.compile("(?m)^  pass \\d +[\\d.]+ s +([\\d,]+) events +([\\d,]+) events/s");
   private static final Pattern MEASURED =
       Pattern.compile("(?m)^  measured +[\\d.]+ s +([\\d,]+) events +([\\d,]+) events/s");
 
@@ -36,7 +37,8 @@ class CorrelatorBenchmarkIT {
             "--guarantee=exactly_once_v2",
             "--partitions=2",
             "--gap=1s",
-            "--close-check=100ms");
+            "--close-check=100ms",
+            "--warmup-events=1000");
 
     String report = cli.out();
     assertThat(code).as(cli.err()).isZero();
@@ -59,9 +61,12 @@ class CorrelatorBenchmarkIT {
     assertThat(report)
         .contains(String.format(Locale.ROOT, "%,d events stored", generated))
         .contains(String.format(Locale.ROOT, "%,d timelines for %,d traces", traces, traces));
-    List<Long> counted = all(MEASURED, 1, report);
-    assertThat(counted).containsExactly(generated, generated);
-    assertThat(all(MEASURED, 2, report)).hasSize(2).allSatisfy(r -> assertThat(r).isPositive());
+    assertThat(all(PASS, 1, report)).containsExactly(generated, generated, generated);
+    assertThat(all(PASS, 2, report)).hasSize(3).allSatisfy(r -> assertThat(r).isPositive());
+    assertThat(report).containsPattern("(?m)^  mean +[\\d,]+ events/s ± ");
+    assertThat(report).containsPattern("(?m)^warm-up: the correlator \\(exactly_once_v2\\) over");
+    assertThat(all(MEASURED, 1, report)).containsExactly(generated);
+    assertThat(all(MEASURED, 2, report)).singleElement().satisfies(r -> assertThat(r).isPositive());
     assertThat(report)
         .containsPattern(
             "(?m)^  \\[2\\] correlator exactly_once_v2 +[\\d,]+"

@@ -51,6 +51,7 @@ class OpenTracesBenchmarkIT {
     Matcher rss = Pattern.compile("(?m)^  rss +([\\d,]+) MiB \\(VmRSS").matcher(report);
     assertThat(rss.find()).as(report).isTrue();
     assertThat(number(rss.group(1))).isGreaterThan(number(heap.group(1)));
+    assertThat(report).containsPattern("(?m)^  of which +[\\d,]+ MiB committed by the JVM itself");
     assertThat(report)
         .containsPattern("(?m)^  latency +p50 -?[\\d,]+ ms  p99 -?[\\d,]+ ms  max -?[\\d,]+ ms")
         .containsPattern("(?m)^  heap after GC with 2,000 open traces +[\\d,]+ MiB  \\(target:");
