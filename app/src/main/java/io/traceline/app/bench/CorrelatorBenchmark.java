@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.traceline.app.UsageException;
 import io.traceline.app.cli.DurationConverter;
 import io.traceline.app.cli.KafkaLogging;
-import io.traceline.app.correlate.CorrelateConfig.ProcessingGuarantee;
 import io.traceline.app.correlate.CorrelatorService;
 import io.traceline.correlator.CorrelatorSettings;
 import io.traceline.embedded.EmbeddedKafka;
@@ -36,6 +35,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -108,12 +108,6 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
   int maxEvents;
 
   @Option(
-      names = "--partitions",
-      defaultValue = "4",
-      description = "Partitions of traceline.events (default: ${DEFAULT-VALUE}).")
-  int partitions;
-
-  @Option(
       names = "--guarantee",
       split = ",",
       defaultValue = "exactly_once_v2,at_least_once",
@@ -121,12 +115,6 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
           "Processing guarantees to measure, in order: exactly_once_v2 (production's default),"
               + " at_least_once (default: ${DEFAULT-VALUE}).")
   List<String> guarantees;
-
-  @Option(
-      names = "--threads",
-      defaultValue = "1",
-      description = "Stream threads of the correlator (num.stream.threads; default: 1, Kafka's).")
-  int threads;
 
   @Option(
       names = "--gap",
@@ -143,18 +131,14 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
   Duration closeCheck;
 
   @Option(
-      names = "--seed",
-      defaultValue = "1",
-      description = "Seed of the workload's random choices (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(
       names = "--warmup-events",
       defaultValue = "100000",
       description =
           "Events of a separate topic the correlator processes first, not measured, so that its"
               + " code is compiled before it is measured (default: ${DEFAULT-VALUE}; 0 for none).")
   long warmupEvents;
+
+  @Mixin CorrelatorRunOptions common;
 
   @Spec CommandSpec spec;
 
@@ -179,20 +163,21 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
     printHeader(out);
     Path stateRoot = Files.createTempDirectory("traceline-bench-correlator-");
     progress(err, "starting an embedded Kafka broker...");
-    try (EmbeddedKafka kafka = BenchKafka.startBroker(partitions);
+    try (EmbeddedKafka kafka = BenchKafka.startBroker(common.partitions);
         Admin admin = BenchKafka.admin(kafka.bootstrapServers())) {
       Cluster cluster = new Cluster(kafka, admin, stateRoot);
       progress(err, "generating and producing the input...");
       Input input;
       Input warmup = null;
       try (KafkaProducer<String, byte[]> producer = BenchKafka.producer(kafka.bootstrapServers())) {
-        input = load(producer, Topics.EVENTS, events, seed);
+        input = load(producer, Topics.EVENTS, events, common.seed);
         if (warmupEvents > 0) {
-          kafka.createTopic(WARMUP_TOPIC, partitions);
-          warmup = load(producer, WARMUP_TOPIC, warmupEvents, seed + 1);
+          kafka.createTopic(WARMUP_TOPIC, common.partitions);
+          warmup = load(producer, WARMUP_TOPIC, warmupEvents, common.seed + 1);
         }
       }
-      Map<TopicPartition, Long> ends = BenchKafka.endOffsets(admin, Topics.EVENTS, partitions);
+      Map<TopicPartition, Long> ends =
+          BenchKafka.endOffsets(admin, Topics.EVENTS, common.partitions);
       printInput(out, input, ends);
 
       progress(err, "[1] plain consumer...");
@@ -225,24 +210,6 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
     if (!(tracesPerSecond > 0 && tracesPerSecond <= 10_000)) {
       problems.add("--traces-per-second must be in (0, 10000], was " + tracesPerSecond);
     }
-    if (minEvents < 1 || maxEvents < minEvents || maxEvents > 500) {
-      problems.add(
-          "--min-events and --max-events must satisfy 1 <= min <= max <= 500, were "
-              + minEvents
-              + " and "
-              + maxEvents);
-    }
-    if (partitions < 1 || partitions > 64) {
-      problems.add("--partitions must be between 1 and 64, was " + partitions);
-    }
-    if (threads < 1 || threads > 16) {
-      problems.add("--threads must be between 1 and 16, was " + threads);
-    }
-    for (String g : guarantees) {
-      if (guarantee(g) == null) {
-        problems.add("--guarantee must be exactly_once_v2 or at_least_once, was '" + g + "'");
-      }
-    }
     if (warmupEvents < 0 || warmupEvents > MAX_EVENTS) {
       problems.add(
           String.format(
@@ -251,32 +218,10 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
               MAX_EVENTS,
               warmupEvents));
     }
-    problems.addAll(correlatorProblems(gap, closeCheck));
+    problems.addAll(common.problems(gap, closeCheck, minEvents, maxEvents, 500, guarantees));
     if (!problems.isEmpty()) {
       throw UsageException.of("invalid bench correlator options", problems);
     }
-  }
-
-  /** The problems of a gap and close-check pair; shared with {@code bench open-traces}. */
-  static List<String> correlatorProblems(Duration gap, Duration closeCheck) {
-    List<String> problems = new ArrayList<>();
-    if (gap.toMillis() < 100 || gap.compareTo(Duration.ofHours(1)) > 0) {
-      problems.add("--gap must be between 100ms and 1h, was " + gap);
-    }
-    if (closeCheck.toMillis() < 10 || closeCheck.compareTo(gap) > 0) {
-      problems.add("--close-check must be between 10ms and the gap, was " + closeCheck);
-    }
-    return problems;
-  }
-
-  /** The guarantee Kafka spells {@code value}, or null. */
-  static ProcessingGuarantee guarantee(String value) {
-    for (ProcessingGuarantee g : ProcessingGuarantee.values()) {
-      if (g.config().equals(value.trim().toLowerCase(Locale.ROOT))) {
-        return g;
-      }
-    }
-    return null;
   }
 
   private void printHeader(PrintWriter out) {
@@ -293,8 +238,8 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
         Locale.ROOT,
         "  correlator inactivityGap %s, closeCheckInterval %s, other settings the defaults;"
             + " commit.interval.ms 200 (CorrelatorService)%n",
-        readable(gap),
-        readable(closeCheck));
+        CorrelatorRunOptions.readable(gap),
+        CorrelatorRunOptions.readable(closeCheck));
   }
 
   /**
@@ -329,7 +274,7 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
         Locale.ROOT,
         "  input      TraceWorkload seed %d: %s traces/s for %.1f s simulated, %d-%d events per"
             + " trace (uniform), delivery lag 0-%d ms per log group%n",
-        seed,
+        common.seed,
         IngestBenchmark.number(tracesPerSecond),
         in.simulatedMs() / 1e3,
         minEvents,
@@ -350,7 +295,7 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
         "  topic      %s: %d partitions, %,d records (lz4, acks=all), produced in %.1f s before"
             + " measuring%n",
         Topics.EVENTS,
-        partitions,
+        common.partitions,
         records,
         in.nanos() / 1e9);
     if (records != in.events()) {
@@ -452,7 +397,7 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
     String guarantee = guarantees.get(0);
     String applicationId = "traceline-bench-warmup";
     Map<TopicPartition, Long> ends =
-        BenchKafka.endOffsets(cluster.admin(), WARMUP_TOPIC, partitions);
+        BenchKafka.endOffsets(cluster.admin(), WARMUP_TOPIC, common.partitions);
     CorrelatorSettings settings = settings().toBuilder().inputTopic(WARMUP_TOPIC).build();
     Timing t;
     try (CorrelatorService service =
@@ -467,7 +412,7 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
         guarantee,
         warmup.events(),
         WARMUP_TOPIC,
-        seed + 1,
+        common.seed + 1,
         t.processingNanos() / 1e9,
         warmup.events() / (t.processingNanos() / 1e9));
   }
@@ -488,8 +433,8 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
             + " group's committed offsets reach the end offsets%n",
         number,
         guarantee,
-        threads,
-        threads == 1 ? "" : "s");
+        common.threads,
+        common.threads == 1 ? "" : "s");
     String applicationId = "traceline-bench-" + guarantee.replace('_', '-');
     MeterRegistry registry = new SimpleMeterRegistry();
     double rate;
@@ -541,9 +486,9 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
         settings,
         Map.of(
             StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-            guarantee(guarantee).config(),
+            CorrelatorRunOptions.guarantee(guarantee).config(),
             StreamsConfig.NUM_STREAM_THREADS_CONFIG,
-            threads),
+            common.threads),
         registry);
   }
 
@@ -651,14 +596,5 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
       total += c.count();
     }
     return (long) total;
-  }
-
-  /** A duration as people write it: {@code 250 ms}, {@code 5 s}, {@code 5 min}. */
-  static String readable(Duration d) {
-    long ms = d.toMillis();
-    if (ms != 0 && ms % 60_000 == 0) {
-      return ms / 60_000 + " min";
-    }
-    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
   }
 }

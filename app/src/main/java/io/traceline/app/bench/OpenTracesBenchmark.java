@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -133,12 +134,6 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
   Duration closeCheck;
 
   @Option(
-      names = "--partitions",
-      defaultValue = "4",
-      description = "Partitions of traceline.events (default: ${DEFAULT-VALUE}).")
-  int partitions;
-
-  @Option(
       names = "--guarantee",
       defaultValue = "exactly_once_v2",
       description =
@@ -146,22 +141,12 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
   String guarantee;
 
   @Option(
-      names = "--threads",
-      defaultValue = "1",
-      description = "Stream threads of the correlator (default: 1, Kafka's).")
-  int threads;
-
-  @Option(
       names = "--child-heap",
       defaultValue = "512m",
       description = "-Xmx of the correlator's JVM (default: ${DEFAULT-VALUE}).")
   String childHeap;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      description = "Seed of the workload's random choices (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin CorrelatorRunOptions common;
 
   @Spec CommandSpec spec;
 
@@ -188,7 +173,7 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
     printHeader(out);
     Path stateRoot = Files.createTempDirectory("traceline-bench-open-traces-");
     progress(err, "starting an embedded Kafka broker...");
-    try (EmbeddedKafka kafka = BenchKafka.startBroker(partitions);
+    try (EmbeddedKafka kafka = BenchKafka.startBroker(common.partitions);
         Admin admin = BenchKafka.admin(kafka.bootstrapServers())) {
       progress(err, "starting the correlator's JVM (-Xmx" + childHeap + ")...");
       try (CorrelatorProcess child =
@@ -213,7 +198,7 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
       KafkaProducer<String, byte[]> producer,
       Path stateRoot) {
     ChildReport idle = child.report(true, CHILD_ANSWER);
-    TraceWorkload workload = new TraceWorkload(seed);
+    TraceWorkload workload = new TraceWorkload(common.seed);
     int warmups =
         (int) Math.max(10, samples * WARMUP.toNanos() / Math.max(1, sampleTime.toNanos()));
     progress(
@@ -222,7 +207,7 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
             Locale.ROOT,
             "warming up with %,d traces over %s...",
             warmups,
-            CorrelatorBenchmark.readable(WARMUP)));
+            CorrelatorRunOptions.readable(WARMUP)));
     long trafficStart = System.currentTimeMillis();
     produceSamples(producer, workload, warmups, WARMUP);
     progress(
@@ -231,10 +216,11 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
             Locale.ROOT,
             "producing %,d sample traces over %s...",
             samples,
-            CorrelatorBenchmark.readable(sampleTime)));
+            CorrelatorRunOptions.readable(sampleTime)));
     Samples sampled = produceSamples(producer, workload, samples, sampleTime);
     try (TimelineWatcher watcher =
-        new TimelineWatcher(kafka.bootstrapServers(), partitions, Set.copyOf(sampled.traceIds()))) {
+        new TimelineWatcher(
+            kafka.bootstrapServers(), common.partitions, Set.copyOf(sampled.traceIds()))) {
       LockSupport.parkNanos(SAMPLE_MARGIN.toNanos());
       progress(err, String.format(Locale.ROOT, "producing %,d traces...", traces));
       long bulkStart = System.nanoTime();
@@ -243,10 +229,11 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
           err,
           String.format(
               Locale.ROOT,
-              "produced %,d events in %.1f s; the correlator" + " loads them...",
+              "produced %,d events in %.1f s; the correlator loads them...",
               bulk.events(),
               bulk.nanos() / 1e9));
-      Map<TopicPartition, Long> ends = BenchKafka.endOffsets(admin, Topics.EVENTS, partitions);
+      Map<TopicPartition, Long> ends =
+          BenchKafka.endOffsets(admin, Topics.EVENTS, common.partitions);
       awaitLoaded(err, admin, child, ends);
       long loadedNanos = System.nanoTime() - bulkStart;
       boolean loadedInTime = System.currentTimeMillis() < trafficStart + gap.toMillis();
@@ -260,8 +247,8 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
           err,
           String.format(
               Locale.ROOT,
-              "waiting for the samples' timelines (the gap, %s," + " after each)...",
-              CorrelatorBenchmark.readable(gap)));
+              "waiting for the samples' timelines (the gap, %s, after each)...",
+              CorrelatorRunOptions.readable(gap)));
       awaitSamples(err, child, watcher, sampled);
       ChildReport last = child.report(false, CHILD_ANSWER);
       printLatency(out, sampled, watcher.readTimes(), watcher.others(), warmups, last);
@@ -297,29 +284,14 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
     if (traces < 1 || traces > 10_000_000) {
       problems.add("--traces must be between 1 and 10,000,000, was " + traces);
     }
-    if (minEvents < 1 || maxEvents < minEvents || maxEvents > 100) {
-      problems.add(
-          "--min-events and --max-events must satisfy 1 <= min <= max <= 100, were "
-              + minEvents
-              + " and "
-              + maxEvents);
-    }
     if (samples < 1 || samples > 100_000) {
       problems.add("--samples must be between 1 and 100,000, was " + samples);
     }
     if (sampleTime.isNegative() || sampleTime.compareTo(Duration.ofMinutes(10)) > 0) {
       problems.add("--sample-time must be between 0s and 10m, was " + sampleTime);
     }
-    problems.addAll(CorrelatorBenchmark.correlatorProblems(gap, closeCheck));
-    if (partitions < 1 || partitions > 64) {
-      problems.add("--partitions must be between 1 and 64, was " + partitions);
-    }
-    if (CorrelatorBenchmark.guarantee(guarantee) == null) {
-      problems.add("--guarantee must be exactly_once_v2 or at_least_once, was '" + guarantee + "'");
-    }
-    if (threads < 1 || threads > 16) {
-      problems.add("--threads must be between 1 and 16, was " + threads);
-    }
+    problems.addAll(
+        common.problems(gap, closeCheck, minEvents, maxEvents, 100, List.of(guarantee)));
     if (!childHeap.matches("[1-9][0-9]*[kKmMgG]?")) {
       problems.add("--child-heap must be a -Xmx size such as 512m, was '" + childHeap + "'");
     }
@@ -335,8 +307,8 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
         "--state-dir=" + stateDir,
         "--gap=" + gap.toMillis() + "ms",
         "--close-check=" + closeCheck.toMillis() + "ms",
-        "--guarantee=" + CorrelatorBenchmark.guarantee(guarantee).config(),
-        "--threads=" + threads);
+        "--guarantee=" + CorrelatorRunOptions.guarantee(guarantee).config(),
+        "--threads=" + common.threads);
   }
 
   private void printHeader(PrintWriter out) {
@@ -354,15 +326,15 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
         "  child      java -Xmx%s (this JVM's class path), CorrelatorService over"
             + " CorrelatorTopology.build, %s, %d stream thread%s%n",
         childHeap,
-        CorrelatorBenchmark.guarantee(guarantee).config(),
-        threads,
-        threads == 1 ? "" : "s");
+        CorrelatorRunOptions.guarantee(guarantee).config(),
+        common.threads,
+        common.threads == 1 ? "" : "s");
     out.printf(
         Locale.ROOT,
         "  correlator inactivityGap %s, closeCheckInterval %s, other settings the defaults;"
             + " commit.interval.ms 200%n",
-        CorrelatorBenchmark.readable(gap),
-        CorrelatorBenchmark.readable(closeCheck));
+        CorrelatorRunOptions.readable(gap),
+        CorrelatorRunOptions.readable(closeCheck));
   }
 
   /**
@@ -470,7 +442,7 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
         "  input      TraceWorkload seed %d: %,d traces of %d-%d events, %,d events, JSON %,d MB"
             + " (mean %,d B per event), produced in %.1f s; before them %,d sample traces (%,d"
             + " events) over %s%n",
-        seed,
+        common.seed,
         traces,
         minEvents,
         maxEvents,
@@ -480,7 +452,7 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
         bulk.nanos() / 1e9,
         samples,
         sampled.events(),
-        CorrelatorBenchmark.readable(sampleTime));
+        CorrelatorRunOptions.readable(sampleTime));
     out.println();
     out.printf(Locale.ROOT, "[1] memory of the correlator's JVM with %,d open traces%n", traces);
     out.printf(
