@@ -4,17 +4,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code traceline bench}: the group of benchmark commands. Benchmarks report speed on this
- * machine; the test suite never asserts a speed figure. Stateless; picocli creates one per run.
+ * {@code traceline bench}: the group of benchmark commands. Benchmarks report speed and memory on
+ * this machine; the test suite never asserts such a figure. Stateless; picocli creates one per run.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Throughput benchmarks of Traceline's stages on this machine, on a synthetic workload",
-      "generated in-process (deterministic: fixed seed, simulated clock). See docs/benchmarks.md."
+      "Benchmarks of Traceline's stages on this machine, on a synthetic workload generated",
+      "in-process with a fixed seed: ingest throughput (no Kafka), the correlator's throughput,",
+      "and its memory and emit latency with many open traces (an embedded Kafka broker).",
+      "See docs/benchmarks.md."
     },
-    subcommands = {IngestBenchmark.class})
+    subcommands = {IngestBenchmark.class, CorrelatorBenchmark.class, OpenTracesBenchmark.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -22,6 +24,7 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a benchmark is required (traceline bench ingest)");
+        spec.commandLine(),
+        "a benchmark is required (traceline bench ingest|correlator|open-traces)");
   }
 }

@@ -8,8 +8,6 @@ import io.traceline.ingest.RecordProcessor;
 import io.traceline.ingest.Source;
 import io.traceline.ingest.decode.SubscriptionDecoder;
 import java.io.PrintWriter;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -185,20 +183,8 @@ public final class IngestBenchmark implements Callable<Integer> {
   }
 
   private static void printHeader(PrintWriter out, IngestInput in) {
-    Runtime rt = Runtime.getRuntime();
     out.println("traceline bench ingest: ingest throughput without Kafka, one thread");
-    out.printf(
-        Locale.ROOT,
-        "  jvm        %s %s (%s); gc: %s%n",
-        System.getProperty("java.vm.name"),
-        System.getProperty("java.vm.version"),
-        System.getProperty("java.vm.vendor"),
-        collectors());
-    out.printf(
-        Locale.ROOT,
-        "  machine    %d available processors; 1 thread measured (the others run GC and JIT)%n",
-        rt.availableProcessors());
-    out.printf(Locale.ROOT, "  heap       max %,d MiB (%s)%n", rt.maxMemory() >> 20, heapFlag());
+    MachineInfo.print(out, "1 thread measured (the others run GC and JIT)");
     out.printf(
         Locale.ROOT,
         "  input      ShopWorkload seed %d: %s requests/s for %d s simulated = %,d requests%n",
@@ -341,24 +327,7 @@ public final class IngestBenchmark implements Callable<Integer> {
             + " with the JSON its messages came from).");
   }
 
-  private static String collectors() {
-    List<String> names = new ArrayList<>();
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      names.add(gc.getName());
-    }
-    return String.join(", ", names);
-  }
-
-  private static String heapFlag() {
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("-Xmx") || arg.startsWith("-XX:MaxHeapSize")) {
-        return arg;
-      }
-    }
-    return "no -Xmx: the JVM's default";
-  }
-
-  private static String number(double value) {
+  static String number(double value) {
     return value == Math.rint(value)
         ? String.format(Locale.ROOT, "%,.0f", value)
         : String.format(Locale.ROOT, "%,.2f", value);

@@ -1,11 +1,9 @@
 package io.traceline.app.bench;
 
+import static io.traceline.app.bench.Reports.all;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.traceline.app.TracelineRun;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,19 +21,6 @@ class IngestBenchmarkTest {
       Pattern.compile("(?m)^  iteration 1 .*?([\\d,]+) events .*?([\\d,]+) events/s");
 
   private final TracelineRun cli = new TracelineRun();
-
-  private static long number(String digits) {
-    return Long.parseLong(digits.replace(",", ""));
-  }
-
-  private static List<Long> all(Pattern pattern, int group, String text) {
-    List<Long> found = new ArrayList<>();
-    Matcher m = pattern.matcher(text);
-    while (m.find()) {
-      found.add(number(m.group(group)));
-    }
-    return found;
-  }
 
   @Test
   void reportsTheMachineTheMixAndEveryStage() {

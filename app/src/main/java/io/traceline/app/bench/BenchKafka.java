@@ -1,0 +1,133 @@
+package io.traceline.app.bench;
+
+import io.traceline.embedded.EmbeddedKafka;
+import io.traceline.model.Topics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * The Kafka side that the correlator benchmarks share: an embedded broker with the correlator's
+ * topics, the producer that loads the input before anything is measured, and the probe that says
+ * how much of a topic a consumer group has not committed yet. Stateless.
+ */
+final class BenchKafka {
+
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+  private BenchKafka() {}
+
+  /**
+   * Starts an embedded broker (data in a temporary directory) with the topics the correlator reads
+   * and writes: {@code traceline.events} and {@code traceline.timelines} with {@code partitions}
+   * partitions, the request stitcher's two input topics and the DLQ with one. The caller closes it.
+   */
+  static EmbeddedKafka startBroker(int partitions) {
+    EmbeddedKafka kafka = EmbeddedKafka.start();
+    try {
+      kafka.createTopic(Topics.EVENTS, partitions);
+      kafka.createTopic(Topics.TIMELINES, partitions);
+      kafka.createTopic(Topics.UNKEYED, 1);
+      kafka.createTopic(Topics.REQUEST_LINKS, 1); // as many partitions as UNKEYED: co-partitioned
+      kafka.createTopic(Topics.DLQ, 1);
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+    return kafka;
+  }
+
+  /**
+   * A producer of events as ingest configures its own ({@code acks=all}, idempotent, lz4), with
+   * large batches and a longer linger so that loading millions of events takes seconds. The caller
+   * closes it.
+   */
+  static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** An admin client of the broker. The caller closes it. */
+  static Admin admin(String bootstrapServers) {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  }
+
+  /** The committed end offset (read_committed) of each of the topic's partitions. */
+  static Map<TopicPartition, Long> endOffsets(Admin admin, String topic, int partitions) {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    get(
+            admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all(),
+            "the end offsets of " + topic)
+        .forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
+  }
+
+  /**
+   * Records before {@code ends} that consumer group {@code group} has not committed yet: the sum
+   * over the partitions of end offset minus committed offset (all of a partition it never
+   * committed). Zero once the group has processed everything up to {@code ends}.
+   */
+  static long uncommitted(Admin admin, String group, Map<TopicPartition, Long> ends) {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        get(
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(),
+            "the committed offsets of " + group);
+    long behind = 0;
+    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+      OffsetAndMetadata c = committed.get(end.getKey());
+      behind += Math.max(0, end.getValue() - (c == null ? 0 : c.offset()));
+    }
+    return behind;
+  }
+
+  /** Deletes a directory tree that a benchmark created; a failure is reported, not thrown. */
+  static void deleteQuietly(Path dir, PrintWriter err) {
+    try {
+      Utils.delete(dir.toFile());
+    } catch (IOException | UncheckedIOException e) {
+      err.println("traceline bench: could not delete " + dir + ": " + e);
+    }
+  }
+
+  private static <T> T get(KafkaFuture<T> future, String what) {
+    try {
+      return future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not read " + what, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading " + what, e);
+    }
+  }
+}

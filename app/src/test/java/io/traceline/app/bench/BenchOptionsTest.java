@@ -1,0 +1,81 @@
+package io.traceline.app.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.traceline.app.TracelineRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The Kafka benchmarks reject bad options before starting anything, all of them in one message, and
+ * describe themselves in their help.
+ */
+@Timeout(60)
+class BenchOptionsTest {
+
+  private final TracelineRun cli = new TracelineRun();
+
+  @Test
+  void badCorrelatorOptionsAreAllListedInOneMessage() {
+    int code =
+        cli.run(
+            "bench",
+            "correlator",
+            "--events=0",
+            "--partitions=0",
+            "--threads=0",
+            "--min-events=5",
+            "--max-events=2",
+            "--guarantee=exactly_once",
+            "--gap=10ms",
+            "--close-check=5ms");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(cli.err())
+        .contains("invalid bench correlator options")
+        .contains("--events must be between 1 and")
+        .contains("--partitions must be between 1 and 64")
+        .contains("--threads must be between 1 and 16")
+        .contains("--min-events and --max-events")
+        .contains("--guarantee must be exactly_once_v2 or at_least_once, was 'exactly_once'")
+        .contains("--gap must be between 100ms and 1h")
+        .contains("--close-check must be between 10ms and the gap");
+    assertThat(cli.out()).isEmpty();
+  }
+
+  @Test
+  void badOpenTracesOptionsAreAllListedInOneMessage() {
+    int code =
+        cli.run(
+            "bench",
+            "open-traces",
+            "--traces=0",
+            "--samples=0",
+            "--sample-time=-1s",
+            "--gap=2s",
+            "--close-check=3s",
+            "--guarantee=none",
+            "--child-heap=-Xmx512m");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(cli.err())
+        .contains("invalid bench open-traces options")
+        .contains("--traces must be between 1 and 10,000,000")
+        .contains("--samples must be between 1 and 100,000")
+        .contains("--sample-time must be between 0s and 10m")
+        .contains("--close-check must be between 10ms and the gap")
+        .contains("--guarantee must be exactly_once_v2 or at_least_once, was 'none'")
+        .contains("--child-heap must be a -Xmx size such as 512m");
+    assertThat(cli.out()).isEmpty();
+  }
+
+  @Test
+  void theBenchmarksAreListedAndHaveHelp() {
+    assertThat(cli.run("bench", "--help")).isZero();
+    assertThat(cli.out()).contains("correlator").contains("open-traces");
+    assertThat(cli.run("bench", "correlator", "--help")).isZero();
+    assertThat(cli.out()).contains("Usage: traceline bench correlator").contains("--guarantee");
+    assertThat(cli.run("bench", "open-traces", "--help")).isZero();
+    assertThat(cli.out()).contains("Usage: traceline bench open-traces").contains("--child-heap");
+  }
+}
