@@ -116,7 +116,7 @@ public record CorrelatorSettings(
         10_000,
         8L * 1024 * 1024,
         500,
-        Duration.ofSeconds(1),
+        Duration.ofMillis(500),
         500,
         500,
         Topics.UNKEYED,

@@ -1,7 +1,7 @@
 package io.traceline.app.bench;
 
+import io.traceline.app.demo.PipelineTopics;
 import io.traceline.embedded.EmbeddedKafka;
-import io.traceline.model.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -38,18 +38,14 @@ final class BenchKafka {
   private BenchKafka() {}
 
   /**
-   * Starts an embedded broker (data in a temporary directory) with the topics the correlator reads
-   * and writes: {@code traceline.events} and {@code traceline.timelines} with {@code partitions}
-   * partitions, the request stitcher's two input topics and the DLQ with one. The caller closes it.
+   * Starts an embedded broker (data in a temporary directory) with every topic of the pipeline
+   * ({@link PipelineTopics}), the keyed ones with {@code partitions} partitions. The caller closes
+   * it.
    */
   static EmbeddedKafka startBroker(int partitions) {
     EmbeddedKafka kafka = EmbeddedKafka.start();
     try {
-      kafka.createTopic(Topics.EVENTS, partitions);
-      kafka.createTopic(Topics.TIMELINES, partitions);
-      kafka.createTopic(Topics.UNKEYED, 1);
-      kafka.createTopic(Topics.REQUEST_LINKS, 1); // as many partitions as UNKEYED: co-partitioned
-      kafka.createTopic(Topics.DLQ, 1);
+      PipelineTopics.create(kafka, partitions);
     } catch (RuntimeException e) {
       kafka.close();
       throw e;

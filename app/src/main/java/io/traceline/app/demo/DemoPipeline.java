@@ -110,14 +110,7 @@ final class DemoPipeline implements AutoCloseable {
   private void startComponents() {
     System.err.println("traceline demo: starting an embedded Kafka broker (KRaft)...");
     kafka = EmbeddedKafka.start(root.resolve("kafka"));
-    kafka.createTopic(Topics.EVENTS, 3);
-    kafka.createTopic(Topics.UNKEYED, 1);
-    kafka.createTopic(Topics.REQUEST_LINKS, 1); // as many partitions as UNKEYED: co-partitioned
-    kafka.createTopic(Topics.DLQ, 1);
-    kafka.createTopic(Topics.TIMELINES, 3);
-    kafka.createTopic(Topics.ALERTS, 1);
-    kafka.createTopic(Topics.EDGE_CALLS, 3);
-    kafka.createTopic(Topics.SERVICE_EDGES, 1);
+    PipelineTopics.create(kafka, 3);
     System.err.println(
         "traceline demo: broker at "
             + kafka.bootstrapServers()
