@@ -127,7 +127,7 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
 
   @Option(
       names = "--close-check",
-      defaultValue = "1s",
+      defaultValue = "500ms",
       converter = DurationConverter.class,
       description =
           "The correlator's closeCheckInterval (default: ${DEFAULT-VALUE}, production's).")
