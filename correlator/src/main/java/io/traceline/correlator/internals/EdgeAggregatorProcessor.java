@@ -1,15 +1,12 @@
 package io.traceline.correlator.internals;
 
 import io.traceline.correlator.CorrelatorSettings;
-import io.traceline.model.DeadLetters;
 import io.traceline.model.Json;
 import io.traceline.model.ServiceEdgeStats;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.Punctuator;
@@ -162,18 +159,10 @@ public final class EdgeAggregatorProcessor implements Processor<String, byte[], 
 
   private void deadLetter(Record<String, byte[]> record, String reason, String detail) {
     metrics.deadLetter(reason);
-    RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-    headers.add(DeadLetters.REASON, utf8(reason));
-    headers.add(
-        DeadLetters.DETAIL, utf8(detail.length() > 1024 ? detail.substring(0, 1024) : detail));
-    headers.add(DeadLetters.STAGE, utf8("correlator"));
-    headers.add(DeadLetters.SOURCE, utf8(settings.edgeCallsTopic()));
     context.forward(
-        new Record<>(record.key(), record.value(), record.timestamp(), headers), dlqSink);
-  }
-
-  private static byte[] utf8(String value) {
-    return value.getBytes(StandardCharsets.UTF_8);
+        DeadLetterRecords.of(
+            record, reason, detail, settings.edgeCallsTopic(), context.recordMetadata()),
+        dlqSink);
   }
 
   static String windowKey(long minute, String edge) {

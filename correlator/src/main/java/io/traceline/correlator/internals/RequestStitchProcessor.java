@@ -1,7 +1,6 @@
 package io.traceline.correlator.internals;
 
 import io.traceline.correlator.CorrelatorSettings;
-import io.traceline.model.DeadLetters;
 import io.traceline.model.EventKind;
 import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -506,28 +504,8 @@ public final class RequestStitchProcessor implements Processor<String, byte[], S
   private void deadLetter(
       Record<String, byte[]> record, String topic, String reason, String detail) {
     metrics.deadLetter(reason);
-    RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-    headers.add(DeadLetters.REASON, utf8(reason));
-    headers.add(DeadLetters.DETAIL, utf8(truncate(detail)));
-    headers.add(DeadLetters.STAGE, utf8("correlator"));
-    headers.add(DeadLetters.SOURCE, utf8(topic));
-    context
-        .recordMetadata()
-        .ifPresent(
-            (RecordMetadata m) -> {
-              headers.add(DeadLetters.PARTITION, utf8(Integer.toString(m.partition())));
-              headers.add(DeadLetters.OFFSET, utf8(Long.toString(m.offset())));
-            });
     context.forward(
-        new Record<>(record.key(), record.value(), record.timestamp(), headers), dlqSink);
-  }
-
-  private static String truncate(String detail) {
-    if (detail.length() <= 1024) {
-      return detail;
-    }
-    int end = Character.isHighSurrogate(detail.charAt(1023)) ? 1023 : 1024;
-    return detail.substring(0, end);
+        DeadLetterRecords.of(record, reason, detail, topic, context.recordMetadata()), dlqSink);
   }
 
   private static byte[] utf8(String value) {

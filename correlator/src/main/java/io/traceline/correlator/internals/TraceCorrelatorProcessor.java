@@ -4,7 +4,6 @@ import io.traceline.correlator.CorrelatorSettings;
 import io.traceline.correlator.assemble.TimelineAssembler;
 import io.traceline.correlator.internals.TraceState.Phase;
 import io.traceline.model.Alert;
-import io.traceline.model.DeadLetters;
 import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
 import io.traceline.model.Timeline;
@@ -15,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -24,7 +24,6 @@ import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -402,42 +401,18 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       lines.write(json, 0, json.length);
       lines.write('\n');
     }
-    RecordHeaders headers = new RecordHeaders();
-    headers.add(DeadLetters.REASON, utf8("unassemblable-trace"));
-    headers.add(DeadLetters.DETAIL, utf8(truncate(e.toString() + (cut ? " (events cut)" : ""))));
-    headers.add(DeadLetters.STAGE, utf8("correlator"));
+    Headers headers =
+        DeadLetterRecords.headers(
+            new RecordHeaders(), "unassemblable-trace", e + (cut ? " (events cut)" : ""));
     context.forward(new Record<>(traceId, lines.toByteArray(), now, headers), dlqSink);
   }
 
   private void deadLetter(Record<String, byte[]> record, String reason, String detail) {
     metrics.deadLetter(reason);
-    RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-    headers.add(DeadLetters.REASON, utf8(reason));
-    headers.add(DeadLetters.DETAIL, utf8(truncate(detail)));
-    headers.add(DeadLetters.STAGE, utf8("correlator"));
-    headers.add(DeadLetters.SOURCE, utf8(settings.inputTopic()));
-    context
-        .recordMetadata()
-        .ifPresent(
-            (RecordMetadata m) -> {
-              headers.add(DeadLetters.PARTITION, utf8(Integer.toString(m.partition())));
-              headers.add(DeadLetters.OFFSET, utf8(Long.toString(m.offset())));
-            });
     context.forward(
-        new Record<>(record.key(), record.value(), record.timestamp(), headers), dlqSink);
-  }
-
-  private static byte[] utf8(String value) {
-    return value.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** At most 1024 chars, never ending in half a surrogate pair. */
-  private static String truncate(String detail) {
-    if (detail.length() <= 1024) {
-      return detail;
-    }
-    int end = Character.isHighSurrogate(detail.charAt(1023)) ? 1023 : 1024;
-    return detail.substring(0, end);
+        DeadLetterRecords.of(
+            record, reason, detail, settings.inputTopic(), context.recordMetadata()),
+        dlqSink);
   }
 
   static String eventKey(String traceId, String eventId) {
