@@ -124,13 +124,25 @@ public final class EdgeAggregatorProcessor implements Processor<String, byte[], 
     List<KeyValue<String, byte[]>> due = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it =
         windows.range(windowKey(0, ""), windowKey(Math.max(0, now - settle), "\uffff"))) {
+      // Only windows with new calls or past retention need work; the others (emitted, unchanged)
+      // are passed over, so that many of them cannot hold back the ones behind them.
       while (it.hasNext() && due.size() < MAX_DUE_PER_PASS) {
-        due.add(it.next());
+        KeyValue<String, byte[]> entry = it.next();
+        if (minuteOf(entry.key) + retention <= now || EdgeWindow.changedSinceEmitted(entry.value)) {
+          due.add(entry);
+        }
       }
     }
     for (KeyValue<String, byte[]> entry : due) {
       long minute = minuteOf(entry.key);
-      EdgeWindow window = decodeOrEmpty(entry.value);
+      EdgeWindow window;
+      try {
+        window = EdgeWindow.fromBytes(entry.value);
+      } catch (IllegalArgumentException e) {
+        metrics.deadLetter("undecodable-edge-window"); // counted and dropped: nothing to emit
+        windows.delete(entry.key);
+        continue;
+      }
       boolean emitted = window.changed();
       if (emitted) {
         String edge = entry.key.substring(16);

@@ -13,6 +13,9 @@ final class EdgeWindow {
 
   private static final byte FORMAT = 1;
 
+  /** Format, calls, errors, emitted revision, changed flag; the sketch follows. */
+  private static final int HEADER_BYTES = 1 + 8 + 8 + 4 + 1;
+
   private long calls;
   private long errors;
   private int emittedRevision;
@@ -42,6 +45,14 @@ final class EdgeWindow {
     changed = true;
   }
 
+  /**
+   * Whether the stored window has calls not emitted yet, read without decoding its sketch; true for
+   * bytes that are no window (the processor then replaces them).
+   */
+  static boolean changedSinceEmitted(byte[] stored) {
+    return stored.length < HEADER_BYTES || stored[0] != FORMAT || stored[HEADER_BYTES - 1] == 1;
+  }
+
   /** Whether calls arrived since the last emission. */
   boolean changed() {
     return changed;
@@ -66,7 +77,7 @@ final class EdgeWindow {
 
   byte[] toBytes() {
     byte[] sketch = latency.toBytes();
-    return ByteBuffer.allocate(1 + 8 + 8 + 4 + 1 + sketch.length)
+    return ByteBuffer.allocate(HEADER_BYTES + sketch.length)
         .put(FORMAT)
         .putLong(calls)
         .putLong(errors)
@@ -83,7 +94,7 @@ final class EdgeWindow {
    */
   static EdgeWindow fromBytes(byte[] bytes) {
     ByteBuffer in = ByteBuffer.wrap(bytes);
-    if (bytes.length < 22 || in.get() != FORMAT) {
+    if (bytes.length < HEADER_BYTES || in.get() != FORMAT) {
       throw new IllegalArgumentException("not an edge window");
     }
     long calls = in.getLong();
