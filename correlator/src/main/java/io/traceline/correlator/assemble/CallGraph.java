@@ -24,7 +24,7 @@ import java.util.Objects;
  * node's caller is its parent span when the ids say so (a server span's parent is usually the
  * client span of the caller); otherwise the rule is temporal: the latest-starting node still active
  * when it starts (the innermost enclosing one), else the node that ended last before it (a
- * hand-off, e.g. through a queue), else the first node.
+ * hand-off, e.g. through a queue).
  *
  * <p>A client or producer span with a callee in another service is the call itself, not a segment:
  * its time is the caller waiting, and what the callee does not cover of it (before the callee
@@ -250,15 +250,8 @@ final class CallGraph {
         before = candidate;
       }
     }
-    if (enclosing != null) {
-      return enclosing;
-    }
-    if (before != null) {
-      return before;
-    }
-    return earlier.get(0) == child || isAncestor(child, earlier.get(0), parentOf)
-        ? null
-        : earlier.get(0);
+    // Null only when every earlier node descends from the child: linking would loop.
+    return enclosing != null ? enclosing : before;
   }
 
   /** Whether {@code node} is {@code candidate} or one of its ancestors (linking would loop). */

@@ -52,19 +52,18 @@ record EdgeCalls(String traceId, String from, String to, List<Call> calls) {
 
   /** The timeline's calls grouped by edge, in the order of each edge's first call. */
   static List<EdgeCalls> of(Timeline timeline) {
-    Map<String, List<Call>> byEdge = new LinkedHashMap<>();
-    Map<String, Timeline.Edge> first = new LinkedHashMap<>();
+    Map<String, List<Timeline.Edge>> byEdge = new LinkedHashMap<>();
     for (Timeline.Edge e : timeline.edges()) {
-      String key = keyOf(e.from(), e.to());
-      first.putIfAbsent(key, e);
-      byEdge
-          .computeIfAbsent(key, k -> new ArrayList<>())
-          .add(new Call(e.startTime(), e.durationMs(), e.error()));
+      byEdge.computeIfAbsent(keyOf(e.from(), e.to()), k -> new ArrayList<>()).add(e);
     }
     List<EdgeCalls> grouped = new ArrayList<>();
-    for (Map.Entry<String, List<Call>> e : byEdge.entrySet()) {
-      Timeline.Edge edge = first.get(e.getKey());
-      grouped.add(new EdgeCalls(timeline.traceId(), edge.from(), edge.to(), e.getValue()));
+    for (List<Timeline.Edge> edges : byEdge.values()) {
+      List<Call> calls = new ArrayList<>();
+      for (Timeline.Edge e : edges) {
+        calls.add(new Call(e.startTime(), e.durationMs(), e.error()));
+      }
+      Timeline.Edge first = edges.get(0);
+      grouped.add(new EdgeCalls(timeline.traceId(), first.from(), first.to(), calls));
     }
     return grouped;
   }
