@@ -367,6 +367,30 @@ class CorrelatorTopologyTest {
     assertThat(emitted()).hasSize(1);
   }
 
+  @Test
+  void anEventWhoseHeaderReadsButWholeDoesNotGoesToTheDlqWhenItsTraceCloses() {
+    start(SETTINGS);
+    List<LogEvent> request = Events.slowQueryRequest(TRACE, T0);
+    request.forEach(this::pipe);
+    String broken =
+        new String(
+                Json.writeEvent(event(TRACE, "bad", T0 + 5, "svc").build()), StandardCharsets.UTF_8)
+            .replace("\"kind\":\"APP\"", "\"kind\":\"NO_SUCH_KIND\"");
+    assertThat(broken).contains("NO_SUCH_KIND");
+    events.pipeInput(TRACE, broken.getBytes(StandardCharsets.UTF_8), T0);
+    assertThat(dlq.readRecordsToList()).isEmpty(); // the header is fine: stored for now
+
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(header(dead.get(0), DeadLetters.REASON)).isEqualTo("undecodable-stored-event");
+    assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo(broken);
+    List<Timeline> out = emitted();
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).events()).hasSize(request.size());
+  }
+
   private static String header(TestRecord<String, byte[]> record, String name) {
     Header h = record.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);

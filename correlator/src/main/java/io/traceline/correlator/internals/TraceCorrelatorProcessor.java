@@ -4,6 +4,7 @@ import io.traceline.correlator.CorrelatorSettings;
 import io.traceline.correlator.assemble.TimelineAssembler;
 import io.traceline.correlator.internals.TraceState.Phase;
 import io.traceline.model.Alert;
+import io.traceline.model.EventHeader;
 import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
 import io.traceline.model.Timeline;
@@ -135,9 +136,10 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       deadLetter(record, "empty-value", "a record without a value");
       return;
     }
-    LogEvent event;
+    // Only the header now: the whole event is decoded once, when its trace closes.
+    EventHeader event;
     try {
-      event = Json.readEvent(record.value());
+      event = EventHeader.read(record.value());
     } catch (UncheckedIOException e) {
       deadLetter(record, "undecodable-event", String.valueOf(e.getMessage()));
       return;
@@ -173,7 +175,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
    * trace). Live, the wall clock would have moved the correlator's clock that far when the event
    * arrived; replayed at full speed, only the event can say it.
    */
-  private static long arrival(LogEvent event, long clockBefore) {
+  private static long arrival(EventHeader event, long clockBefore) {
     long ingested = event.ingestedAt() > 0 ? event.ingestedAt() : event.timestamp();
     return Math.max(clockBefore, Math.min(event.timestamp(), ingested));
   }
@@ -182,7 +184,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
    * Stores the event. A trace whose deadline had passed when the event arrived is closed first, as
    * the wall clock would have closed it live, and the event re-opens it as the next revision.
    */
-  private void add(LogEvent event, Record<String, byte[]> record, long arrival, long now) {
+  private void add(EventHeader event, Record<String, byte[]> record, long arrival, long now) {
     String traceId = event.traceId();
     byte[] stateBytes = meta.get(traceId);
     TraceState state = stateBytes == null ? null : TraceState.fromBytes(stateBytes);
