@@ -22,8 +22,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The learned baselines of one task, kept in the {@code trace-baselines} store: flags each emitted
- * timeline against its route's baseline, then learns from it. Moves data between the store and the
- * pure {@code baseline} classes ({@link RouteStats}, {@link BucketWindow}, {@link OutlierRules}).
+ * timeline against its route's baseline, then learns from it (the timelines of one pass together).
+ * Moves data between the store and the pure {@code baseline} classes ({@link RouteStats}, {@link
+ * BucketWindow}, {@link OutlierRules}).
  *
  * <p>Layout (see {@link StoreNames#BASELINES}): one entry per route and bucket with the route's
  * {@link RouteStats} in that bucket; an expiry index ordered by bucket, scanned from its start when
@@ -57,6 +58,7 @@ final class BaselineStore {
   private final int maxHops;
   private final CorrelatorMetrics metrics;
   private final ViewCache views = new ViewCache();
+  private final Map<Bytes, Unlearned> unlearned = new LinkedHashMap<>();
 
   private KeyValueStore<Bytes, byte[]> store;
   private String task;
@@ -108,6 +110,7 @@ final class BaselineStore {
     this.counted = false;
     this.expiredBelow = Long.MIN_VALUE;
     views.clear();
+    unlearned.clear();
   }
 
   /** Removes the task's gauges: the task was closed. */
@@ -118,8 +121,9 @@ final class BaselineStore {
   }
 
   /**
-   * Flags {@code timeline} against its route's baseline, then learns from it if it is the first
-   * emission of a complete trace; first deletes the buckets the clock has left behind.
+   * Flags {@code timeline} against its route's baseline and, if it is the first emission of a
+   * complete trace, keeps it to be learned by the next {@link #learnKept}; first deletes the
+   * buckets the clock has left behind.
    *
    * @param now the correlator's clock
    * @return the timeline with the new flags after its own
@@ -131,7 +135,11 @@ final class BaselineStore {
     byte[] route = HopCodec.toBytes(sample.route());
     List<Flag> flags = rules.flags(sample, view(route, sample.startTime()));
     if (sample.learnable()) {
-      learn(route, sample, now);
+      long bucket = window.bucketOf(sample.startTime());
+      unlearned
+          .computeIfAbsent(bucketKey(route, bucket), k -> new Unlearned(route, bucket))
+          .samples
+          .add(sample);
     }
     if (flags.isEmpty()) {
       return timeline;
@@ -174,16 +182,28 @@ final class BaselineStore {
     return baseline;
   }
 
-  private void learn(byte[] route, TraceSample sample, long now) {
-    long bucket = window.bucketOf(sample.startTime());
+  /**
+   * Learns the requests kept since the last call, each route's bucket read and written once however
+   * many requests it gets (decoding and encoding its sketches is most of the cost of learning). The
+   * processor calls it at the end of each pass that emitted timelines, within the same processing
+   * step, so nothing kept is lost to a commit.
+   */
+  void learnKept(long now) {
+    for (Unlearned kept : unlearned.values()) {
+      learn(kept.route, kept.bucket, kept.samples, now);
+    }
+    unlearned.clear();
+  }
+
+  private void learn(byte[] route, long bucket, List<TraceSample> samples, long now) {
     if (bucket < window.expiredBelow(now)) {
-      metrics.baselineDropped("too-old", 1);
+      metrics.baselineDropped("too-old", samples.size());
       return;
     }
     Bytes registryKey = registryKey(route);
     byte[] registered = store.get(registryKey);
     if (registered == null && gauges.routes.get() >= maxRoutes) {
-      metrics.baselineDropped("too-many-routes", 1);
+      metrics.baselineDropped("too-many-routes", samples.size());
       return;
     }
     Bytes key = bucketKey(route, bucket);
@@ -192,13 +212,27 @@ final class BaselineStore {
     if (stored == null) {
       store.put(expiryKey(bucket, route), MARKER);
     }
-    int dropped = stats.add(sample, maxHops);
-    if (dropped > 0) {
-      metrics.baselineDropped("too-many-hops", dropped);
+    for (TraceSample sample : samples) {
+      int dropped = stats.add(sample, maxHops);
+      if (dropped > 0) {
+        metrics.baselineDropped("too-many-hops", dropped);
+      }
     }
     store.put(key, stats.toBytes());
     register(registryKey, registered, bucket, stats.hopCount());
     views.invalidate(Bytes.wrap(route), bucket);
+  }
+
+  /** The requests of one route and bucket kept to be learned. */
+  private static final class Unlearned {
+    final byte[] route;
+    final long bucket;
+    final List<TraceSample> samples = new ArrayList<>();
+
+    Unlearned(byte[] route, long bucket) {
+      this.route = route;
+      this.bucket = bucket;
+    }
   }
 
   private RouteStats decode(byte[] stored) {

@@ -199,6 +199,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     if (state != null && state.phase() == Phase.OPEN && closeAt(state) <= arrival) {
       deadlines.delete(deadlineKey(state.scheduledAt(), traceId));
       close(traceId, state, ageAt(state) < quietAt(state), now);
+      baselines.learnKept(now);
       state = TraceState.fromBytes(meta.get(traceId));
     }
     String eventKey = eventKey(traceId, event.id());
@@ -250,6 +251,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
         onDeadline(traceId, TraceState.fromBytes(stateBytes), now);
       }
     }
+    baselines.learnKept(now);
   }
 
   private void onDeadline(String traceId, TraceState state, long now) {
