@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +106,21 @@ final class BenchKafka {
       behind += Math.max(0, end.getValue() - (c == null ? 0 : c.offset()));
     }
     return behind;
+  }
+
+  /**
+   * Deletes every topic whose name starts with {@code prefix} (a Streams application's internal
+   * topics: its application id and a dash) and waits until the broker has accepted the deletion, so
+   * that the broker does not compact them while later passes are measured.
+   */
+  static void deleteTopics(Admin admin, String prefix) {
+    List<String> topics =
+        get(admin.listTopics().names(), "the topics").stream()
+            .filter(t -> t.startsWith(prefix))
+            .toList();
+    if (!topics.isEmpty()) {
+      get(admin.deleteTopics(topics).all(), "the deletion of " + topics);
+    }
   }
 
   /** Deletes a directory tree that a benchmark created; a failure is reported, not thrown. */

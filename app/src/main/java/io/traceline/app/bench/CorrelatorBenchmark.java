@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,12 +48,16 @@ import picocli.CommandLine.Spec;
  * <p>Starts an {@link EmbeddedKafka} broker, loads {@code traceline.events} with a {@link
  * TraceSchedule} (concurrent traces of a {@link TraceWorkload}, JSON as ingest writes it, keyed by
  * trace id) before anything is measured, then measures (1) a {@link KafkaConsumer} of bytes ({@code
- * read_committed}, no processing) reading the topic from its start to its end offsets and (2) for
- * each processing guarantee asked for, the correlator as production runs it ({@link
- * CorrelatorService} over {@code CorrelatorTopology.build}), from RUNNING until its consumer
- * group's committed offsets reach the end offsets. Then it waits, unmeasured, until the last traces
- * closed and checks that every event was stored and every trace emitted once. Everything runs in
- * this process; picocli creates one instance per run.
+ * read_committed}, no processing) reading the topic from its start to its end offsets, (2) unless
+ * {@code --no-reference}, the two {@link StreamsFloor} topologies with the first guarantee asked
+ * for: Kafka Streams doing nothing, and Kafka Streams storing each event in a changelogged store,
+ * the framework's floor under any design that buffers each event durably, and (3) for each
+ * processing guarantee asked for, the correlator as production runs it ({@link CorrelatorService}
+ * over {@code CorrelatorTopology.build}). Every Streams pass has a fresh application id and state
+ * and is measured alike: from RUNNING until its consumer group's committed offsets reach the end
+ * offsets. After each correlator pass it waits, unmeasured, until the last traces closed and checks
+ * that every event was stored and every trace emitted once. The target is the correlator's; the
+ * references are not judged. Everything runs in this process; picocli creates one instance per run.
  */
 @Command(
     name = "correlator",
@@ -60,8 +65,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Measures the correlator's sustained throughput on an embedded Kafka broker (KRaft): loads",
       "traceline.events with concurrent synthetic traces (fixed seed), then measures a plain",
-      "consumer reading the topic and the correlator (CorrelatorService, as production runs it)",
-      "processing it, and reports events/s and their ratio. Results on stdout, progress on stderr."
+      "consumer reading the topic, two reference Kafka Streams topologies (one doing nothing, one",
+      "storing each event in a changelogged RocksDB store: the framework's floor) and the",
+      "correlator (CorrelatorService, as production runs it) processing it, and reports events/s",
+      "and their ratio to the plain consumer's. Results on stdout, progress on stderr."
     })
 public final class CorrelatorBenchmark implements Callable<Integer> {
 
@@ -138,6 +145,17 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
               + " code is compiled before it is measured (default: ${DEFAULT-VALUE}; 0 for none).")
   long warmupEvents;
 
+  @Option(
+      names = "--reference",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Measure the Kafka Streams reference passes (no processing; each event stored) with the"
+              + " first guarantee before the correlator; --no-reference skips them (default:"
+              + " ${DEFAULT-VALUE}).")
+  boolean reference;
+
   @Mixin CorrelatorRunOptions common;
 
   @Spec CommandSpec spec;
@@ -145,14 +163,35 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
   /** What was loaded into the topic. */
   private record Input(long events, long traces, long bytes, long simulatedMs, long nanos) {}
 
-  /** The result of a measured reader of the topic. */
-  private record Pass(String name, double eventsPerSecond) {}
+  /**
+   * The result of a measured reader of the topic; a reference's ratio to the plain consumer is
+   * printed but not judged against the target.
+   */
+  private record Pass(String name, double eventsPerSecond, boolean reference) {}
 
   /** The broker side of a run: the broker, its admin client, where the correlators keep state. */
   private record Cluster(EmbeddedKafka kafka, Admin admin, Path stateRoot) {}
 
-  /** A correlator's times: from start() to RUNNING, and from RUNNING to every offset committed. */
+  /**
+   * A Streams pass's times: from start() to RUNNING, and from RUNNING to every offset committed.
+   */
   private record Timing(long startupNanos, long processingNanos) {}
+
+  /** A measured Kafka Streams client, as {@link #process} sees it: how to start and watch it. */
+  private record Client(
+      String name,
+      Runnable start,
+      Supplier<KafkaStreams.State> state,
+      Supplier<Throwable> failure) {
+
+    static Client of(CorrelatorService service) {
+      return new Client("the correlator", service::start, service::state, service::failure);
+    }
+
+    static Client of(StreamsFloor floor) {
+      return new Client("Kafka Streams", floor::start, floor::state, floor::failure);
+    }
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -182,15 +221,23 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
 
       progress(err, "[1] plain consumer...");
       List<Pass> passes = new ArrayList<>();
-      passes.add(plainConsumer(out, kafka.bootstrapServers(), ends, input));
+      Pass plain = plainConsumer(out, kafka.bootstrapServers(), ends, input);
+      passes.add(plain);
       if (warmup != null) {
         progress(err, "warming the correlator up (not measured)...");
         warmUp(out, cluster, warmup);
       }
-      for (int i = 0; i < guarantees.size(); i++) {
-        String guarantee = guarantees.get(i);
-        progress(err, "[" + (i + 2) + "] correlator, " + guarantee + "...");
-        passes.add(correlator(out, cluster, i + 2, guarantee, ends, input, passes.get(0)));
+      if (reference) {
+        for (StreamsFloor.Kind kind : StreamsFloor.Kind.values()) {
+          int number = passes.size() + 1;
+          progress(err, "[" + number + "] " + kind.title() + " (reference)...");
+          passes.add(referencePass(out, cluster, number, kind, ends, input, plain));
+        }
+      }
+      for (String guarantee : guarantees) {
+        int number = passes.size() + 1;
+        progress(err, "[" + number + "] correlator, " + guarantee + "...");
+        passes.add(correlator(out, cluster, number, guarantee, ends, input, plain));
       }
       printSummary(out, passes);
     } finally {
@@ -336,7 +383,7 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
         s.min(),
         s.max(),
         s.meanMegabytesPerSecond());
-    return new Pass("plain consumer", s.mean());
+    return new Pass("plain consumer", s.mean(), false);
   }
 
   /** Reads the whole topic once; checks that every event came. */
@@ -402,7 +449,7 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
     Timing t;
     try (CorrelatorService service =
         service(cluster, applicationId, settings, guarantee, new SimpleMeterRegistry())) {
-      t = process(service, cluster.admin(), applicationId, ends);
+      t = process(Client.of(service), cluster.admin(), applicationId, ends);
     }
     out.println();
     out.printf(
@@ -417,6 +464,49 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
         warmup.events() / (t.processingNanos() / 1e9));
   }
 
+  /**
+   * Runs a {@link StreamsFloor} topology with the first guarantee over the whole topic with a fresh
+   * group and fresh state; measures it as {@link #correlator} measures the correlator.
+   */
+  private Pass referencePass(
+      PrintWriter out,
+      Cluster cluster,
+      int number,
+      StreamsFloor.Kind kind,
+      Map<TopicPartition, Long> ends,
+      Input input,
+      Pass plain) {
+    String guarantee = guarantees.get(0);
+    String name = kind.title() + " (" + guarantee + ")";
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "[%d] %s, reference: %s; the correlator's Streams configuration, %s%n",
+        number,
+        name,
+        kind.processor(),
+        measuredHow());
+    String applicationId = "traceline-bench-reference-" + kind.id();
+    double rate;
+    try (StreamsFloor floor =
+        new StreamsFloor(
+            kind,
+            Topics.EVENTS,
+            cluster.kafka().bootstrapServers(),
+            applicationId,
+            cluster.stateRoot().resolve(applicationId),
+            CorrelatorRunOptions.guarantee(guarantee).config(),
+            common.threads)) {
+      rate =
+          printMeasured(
+              out, process(Client.of(floor), cluster.admin(), applicationId, ends), input, plain);
+    }
+    out.flush();
+    // Its changelog would otherwise be compacted by the broker while the correlator is measured.
+    BenchKafka.deleteTopics(cluster.admin(), applicationId + "-");
+    return new Pass(name, rate, true);
+  }
+
   /** Runs the correlator over the whole topic with a fresh group and fresh state; measures it. */
   private Pass correlator(
       PrintWriter out,
@@ -429,44 +519,62 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
     out.println();
     out.printf(
         Locale.ROOT,
-        "[%d] correlator, %s: CorrelatorService, %d stream thread%s, from RUNNING until the"
-            + " group's committed offsets reach the end offsets%n",
+        "[%d] correlator, %s: CorrelatorService, %s%n",
         number,
         guarantee,
-        common.threads,
-        common.threads == 1 ? "" : "s");
+        measuredHow());
     String applicationId = "traceline-bench-" + guarantee.replace('_', '-');
     MeterRegistry registry = new SimpleMeterRegistry();
     double rate;
     try (CorrelatorService service =
         service(cluster, applicationId, settings(), guarantee, registry)) {
-      Timing t = process(service, cluster.admin(), applicationId, ends);
-      rate = input.events() / (t.processingNanos() / 1e9);
-      out.printf(
-          Locale.ROOT,
-          "  startup    %.2f s from start() to RUNNING (not counted)%n",
-          t.startupNanos() / 1e9);
-      out.printf(
-          Locale.ROOT,
-          "  measured   %.2f s %,12d events %,12.0f events/s %6.1f MB/s  %.2fx the plain"
-              + " consumer%n",
-          t.processingNanos() / 1e9,
-          input.events(),
-          rate,
-          input.bytes() / 1e6 / (t.processingNanos() / 1e9),
-          rate / plain.eventsPerSecond());
+      Client client = Client.of(service);
+      rate =
+          printMeasured(out, process(client, cluster.admin(), applicationId, ends), input, plain);
       out.flush();
       // Not measured: the last traces close once the wall clock has moved the correlator's clock
       // past their gap.
       long closing = System.nanoTime();
       long closeDeadline = closing + gap.plusSeconds(60).toNanos();
       while (sum(registry, "traceline.correlator.timelines") < input.traces()) {
-        checkAlive(service, closeDeadline, "close every trace");
+        checkAlive(client, closeDeadline, "close every trace");
         LockSupport.parkNanos(POLL.toNanos());
       }
       printCheck(out, registry, input, System.nanoTime() - closing);
     }
-    return new Pass("correlator " + guarantee, rate);
+    return new Pass("correlator " + guarantee, rate, false);
+  }
+
+  /** The threads and the measured span of a Streams pass, as its heading line says them. */
+  private String measuredHow() {
+    return String.format(
+        Locale.ROOT,
+        "%d stream thread%s, from RUNNING until the group's committed offsets reach the end"
+            + " offsets",
+        common.threads,
+        common.threads == 1 ? "" : "s");
+  }
+
+  /**
+   * Prints a Streams pass's start-up time and its rate over the whole input, against the plain
+   * consumer's; returns the rate.
+   */
+  private static double printMeasured(PrintWriter out, Timing t, Input input, Pass plain) {
+    double seconds = t.processingNanos() / 1e9;
+    double rate = input.events() / seconds;
+    out.printf(
+        Locale.ROOT,
+        "  startup    %.2f s from start() to RUNNING (not counted)%n",
+        t.startupNanos() / 1e9);
+    out.printf(
+        Locale.ROOT,
+        "  measured   %.2f s %,12d events %,12.0f events/s %6.1f MB/s  %.2fx the plain consumer%n",
+        seconds,
+        input.events(),
+        rate,
+        input.bytes() / 1e6 / seconds,
+        rate / plain.eventsPerSecond());
+    return rate;
   }
 
   private CorrelatorSettings settings() {
@@ -493,22 +601,19 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
   }
 
   /**
-   * Starts {@code service} and waits until its group {@code applicationId} has committed every
-   * offset up to {@code ends}.
+   * Starts {@code client} and waits until its group {@code applicationId} has committed every
+   * offset up to {@code ends}: the one measuring path of every Streams pass.
    */
   private static Timing process(
-      CorrelatorService service,
-      Admin admin,
-      String applicationId,
-      Map<TopicPartition, Long> ends) {
+      Client client, Admin admin, String applicationId, Map<TopicPartition, Long> ends) {
     long start = System.nanoTime();
     long running = -1;
-    service.start();
+    client.start().run();
     long deadline = start + MAX_RUN.toNanos();
     while (true) {
-      checkAlive(service, deadline, "process the topic");
+      checkAlive(client, deadline, "process the topic");
       long now = System.nanoTime();
-      if (running < 0 && service.state() == KafkaStreams.State.RUNNING) {
+      if (running < 0 && client.state().get() == KafkaStreams.State.RUNNING) {
         running = now;
       }
       if (running >= 0 && BenchKafka.uncommitted(admin, applicationId, ends) == 0) {
@@ -518,16 +623,17 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
     }
   }
 
-  private static void checkAlive(CorrelatorService service, long deadline, String what) {
-    if (service.failure() != null) {
-      throw new IllegalStateException("the correlator failed: " + service.failure());
+  private static void checkAlive(Client client, long deadline, String what) {
+    Throwable failure = client.failure().get();
+    if (failure != null) {
+      throw new IllegalStateException(client.name() + " failed: " + failure);
     }
-    KafkaStreams.State state = service.state();
+    KafkaStreams.State state = client.state().get();
     if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
-      throw new IllegalStateException("the correlator stopped (" + state + ")");
+      throw new IllegalStateException(client.name() + " stopped (" + state + ")");
     }
     if (System.nanoTime() - deadline > 0) {
-      throw new IllegalStateException("the correlator did not " + what + " in time");
+      throw new IllegalStateException(client.name() + " did not " + what + " in time");
     }
   }
 
@@ -555,26 +661,39 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
         ok ? "" : "  WARNING: expected every event stored once and one timeline per trace");
   }
 
+  /**
+   * One line per pass: its rate and, after the plain consumer, its ratio to it, judged against the
+   * target for the correlator and marked {@code reference} (not judged) for the references.
+   */
   private static void printSummary(PrintWriter out, List<Pass> passes) {
     Pass plain = passes.get(0);
+    int width = passes.stream().mapToInt(p -> p.name().length()).max().orElse(0);
     out.println();
     out.printf(
         Locale.ROOT,
-        "summary (target: the correlator at %.1fx the plain consumer or more)%n",
+        "summary (target: the correlator at %.1fx the plain consumer or more; the Kafka Streams"
+            + " references, the framework's floor, are not judged)%n",
         TARGET_RATIO);
     for (int i = 0; i < passes.size(); i++) {
       Pass p = passes.get(i);
       double ratio = p.eventsPerSecond() / plain.eventsPerSecond();
+      String verdict;
+      if (i == 0) {
+        verdict = "";
+      } else if (p.reference()) {
+        verdict = String.format(Locale.ROOT, "  %.2fx  reference", ratio);
+      } else {
+        verdict =
+            String.format(
+                Locale.ROOT, "  %.2fx: %s", ratio, ratio >= TARGET_RATIO ? "met" : "missed");
+      }
       out.printf(
           Locale.ROOT,
-          "  [%d] %-34s %,10.0f events/s%s%n",
+          "  [%d] %-" + width + "s %,10.0f events/s%s%n",
           i + 1,
           p.name(),
           p.eventsPerSecond(),
-          i == 0
-              ? ""
-              : String.format(
-                  Locale.ROOT, "  %.2fx: %s", ratio, ratio >= TARGET_RATIO ? "met" : "missed"));
+          verdict);
     }
     out.printf(
         Locale.ROOT, "  load       %s (1-minute average at the end)%n", MachineInfo.loadAverage());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.traceline.app.TracelineRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
 
 /**
  * The Kafka benchmarks reject bad options before starting anything, all of them in one message, and
@@ -70,11 +71,27 @@ class BenchOptionsTest {
   }
 
   @Test
+  void theCorrelatorBenchmarksReferencePassesRunUnlessSkipped() {
+    assertThat(parseCorrelator().reference).isTrue();
+    assertThat(parseCorrelator("--reference").reference).isTrue();
+    assertThat(parseCorrelator("--no-reference").reference).isFalse();
+  }
+
+  private static CorrelatorBenchmark parseCorrelator(String... args) {
+    CorrelatorBenchmark command = new CorrelatorBenchmark();
+    new CommandLine(command).parseArgs(args);
+    return command;
+  }
+
+  @Test
   void theBenchmarksAreListedAndHaveHelp() {
     assertThat(cli.run("bench", "--help")).isZero();
     assertThat(cli.out()).contains("correlator").contains("open-traces");
     assertThat(cli.run("bench", "correlator", "--help")).isZero();
-    assertThat(cli.out()).contains("Usage: traceline bench correlator").contains("--guarantee");
+    assertThat(cli.out())
+        .contains("Usage: traceline bench correlator")
+        .contains("--guarantee")
+        .contains("--[no-]reference");
     assertThat(cli.run("bench", "open-traces", "--help")).isZero();
     assertThat(cli.out()).contains("Usage: traceline bench open-traces").contains("--child-heap");
   }
