@@ -51,18 +51,8 @@ public final class CorrelatorService implements AutoCloseable {
       CorrelatorSettings settings,
       Map<String, Object> overrides,
       MeterRegistry registry) {
-    Properties props = new Properties();
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    Properties props = streamsProperties(bootstrapServers, applicationId, stateDir);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-    // Every stored event goes to a changelog topic and again into a timeline: compressed batches
-    // of up to 256 KiB, filled for up to 20 ms, cut the broker's work per event by a third
-    // (`traceline bench correlator`: 18,600 -> 25,500 events/s; lz4 alone 19,500).
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
     // Values are decoded inside the processor (bad ones go to the DLQ there); keys are plain
     // strings. Set the handler explicitly all the same: the defaults differ between versions.
     props.put(
@@ -79,6 +69,27 @@ public final class CorrelatorService implements AutoCloseable {
     props.putAll(overrides);
     this.streams = new KafkaStreams(CorrelatorTopology.build(settings, registry), props);
     streams.setUncaughtExceptionHandler(new ShutDownOnFailure());
+  }
+
+  /**
+   * The Streams properties of the correlator's client that do not depend on its topology: where it
+   * runs, its commit interval and its producer's batching. The benchmark's reference clients start
+   * from these too, so that they pay what the correlator pays.
+   */
+  public static Properties streamsProperties(
+      String bootstrapServers, String applicationId, Path stateDir) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+    // Every stored event goes to a changelog topic and again into a timeline: compressed batches
+    // of up to 256 KiB, filled for up to 20 ms, cut the broker's work per event by a third
+    // (`traceline bench correlator`: 18,600 -> 25,500 events/s; lz4 alone 19,500).
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+    return props;
   }
 
   /** Records why a stream thread died and shuts the whole client down. */
