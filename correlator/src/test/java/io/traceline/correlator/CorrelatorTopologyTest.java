@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -81,8 +82,15 @@ class CorrelatorTopologyTest {
     }
   }
 
+  /** As ingest writes an event: the writer's JSON, marked as such. */
   private void pipe(LogEvent e) {
-    events.pipeInput(e.traceId(), Json.writeEvent(e), e.timestamp());
+    pipeCanonical(e.traceId(), Json.writeEvent(e), e.timestamp());
+  }
+
+  private void pipeCanonical(String key, byte[] json, long timestamp) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(Json.CANONICAL_EVENT_HEADER, Json.canonicalEventForm());
+    events.pipeInput(new TestRecord<>(key, json, headers, timestamp));
   }
 
   private List<Timeline> emitted() {
@@ -367,28 +375,87 @@ class CorrelatorTopologyTest {
     assertThat(emitted()).hasSize(1);
   }
 
-  @Test
-  void anEventWhoseHeaderReadsButWholeDoesNotGoesToTheDlqWhenItsTraceCloses() {
-    start(SETTINGS);
-    List<LogEvent> request = Events.slowQueryRequest(TRACE, T0);
-    request.forEach(this::pipe);
-    String broken =
+  /** An event with an unknown kind: its header reads, the whole event does not. */
+  private static byte[] brokenEvent() {
+    String json =
         new String(
                 Json.writeEvent(event(TRACE, "bad", T0 + 5, "svc").build()), StandardCharsets.UTF_8)
             .replace("\"kind\":\"APP\"", "\"kind\":\"NO_SUCH_KIND\"");
-    assertThat(broken).contains("NO_SUCH_KIND");
-    events.pipeInput(TRACE, broken.getBytes(StandardCharsets.UTF_8), T0);
-    assertThat(dlq.readRecordsToList()).isEmpty(); // the header is fine: stored for now
+    assertThat(json).contains("NO_SUCH_KIND");
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void anEventMarkedAsWrittenIsReadInFullOnlyWhenItsTraceClosesAndThenMayGoToTheDlq() {
+    start(SETTINGS);
+    List<LogEvent> request = Events.slowQueryRequest(TRACE, T0);
+    request.forEach(this::pipe);
+    byte[] broken = brokenEvent();
+    pipeCanonical(TRACE, broken, T0);
+    assertThat(dlq.readRecordsToList()).isEmpty(); // the header is fine: kept for now
 
     driver.advanceWallClockTime(Duration.ofSeconds(10));
 
     List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
     assertThat(dead).hasSize(1);
     assertThat(header(dead.get(0), DeadLetters.REASON)).isEqualTo("undecodable-stored-event");
-    assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo(broken);
+    assertThat(dead.get(0).value()).isEqualTo(broken);
     List<Timeline> out = emitted();
     assertThat(out).hasSize(1);
     assertThat(out.get(0).events()).hasSize(request.size());
+  }
+
+  @Test
+  void anUnmarkedEventIsReadInFullOnArrival() {
+    start(SETTINGS);
+    byte[] broken = brokenEvent();
+    events.pipeInput(TRACE, broken, T0);
+
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(header(dead.get(0), DeadLetters.REASON)).isEqualTo("undecodable-event");
+    assertThat(dead.get(0).value()).isEqualTo(broken);
+  }
+
+  /**
+   * Events marked as the writer's JSON are copied into the timeline, others written again: the same
+   * events give the same timeline either way, and an unmarked event comes out as decoding bounds
+   * and normalises it.
+   */
+  @Test
+  void markedAndUnmarkedEventsGiveTheSameTimeline() {
+    start(SETTINGS);
+    List<LogEvent> request = Events.slowQueryRequest(TRACE, T0);
+    request.forEach(this::pipe);
+    for (LogEvent e : Events.slowQueryRequest(OTHER, T0)) {
+      events.pipeInput(OTHER, Json.writeEvent(e), e.timestamp());
+    }
+    String loose =
+        "{\"id\":\"loose\",\"timestamp\":"
+            + (T0 + 7)
+            + ",\"traceId\":\""
+            + OTHER
+            + "\",\"kind\":\"APP\",\"level\":\"warning\",\"service\":\" \",\"extra\":1}";
+    events.pipeInput(OTHER, loose.getBytes(StandardCharsets.UTF_8), T0);
+    LogEvent normalised = Json.readEvent(loose.getBytes(StandardCharsets.UTF_8));
+    pipe(normalised.toBuilder().trace(TRACE, normalised.traceIdFormat()).build());
+
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+    List<byte[]> out = timelines.readValuesToList();
+    assertThat(out).hasSize(2);
+    String marked = new String(out.get(0), StandardCharsets.UTF_8);
+    String unmarked = new String(out.get(1), StandardCharsets.UTF_8);
+    assertThat(marked).contains(TRACE).doesNotContain(OTHER);
+    assertThat(unmarked.replace(OTHER, TRACE)).isEqualTo(marked);
+    LogEvent loosened =
+        Json.readTimeline(out.get(1)).events().stream()
+            .filter(e -> e.id().equals("loose"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(loosened.level()).isEqualTo("WARN");
+    assertThat(loosened.service()).isEqualTo("unknown");
+    assertThat(unmarked).doesNotContain("extra").doesNotContain("warning");
   }
 
   private static String header(TestRecord<String, byte[]> record, String name) {

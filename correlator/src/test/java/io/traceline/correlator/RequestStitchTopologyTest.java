@@ -153,7 +153,12 @@ class RequestStitchTopologyTest {
   private List<KeyValue<String, LogEvent>> stitched() {
     List<KeyValue<String, LogEvent>> out = new ArrayList<>();
     for (TestRecord<String, byte[]> r : eventsOut.readRecordsToList()) {
-      out.add(KeyValue.pair(r.key(), Json.readEvent(r.value())));
+      LogEvent event = Json.readEvent(r.value());
+      // marked as the writer's JSON, so that the trace correlator keeps it as it is
+      assertThat(r.value()).isEqualTo(Json.writeEvent(event));
+      assertThat(r.headers().lastHeader(Json.CANONICAL_EVENT_HEADER).value())
+          .isEqualTo(Json.canonicalEventForm());
+      out.add(KeyValue.pair(r.key(), event));
     }
     return out;
   }

@@ -20,6 +20,11 @@ import java.io.UncheckedIOException;
  */
 public record EventHeader(String id, String traceId, long timestamp, long ingestedAt) {
 
+  /** The header of a decoded event. */
+  public static EventHeader of(LogEvent event) {
+    return new EventHeader(event.id(), event.traceId(), event.timestamp(), event.ingestedAt());
+  }
+
   /** Whether the event carries a trace id. */
   public boolean isKeyed() {
     return traceId != null;
@@ -32,6 +37,21 @@ public record EventHeader(String id, String traceId, long timestamp, long ingest
    *     those of a valid event
    */
   public static EventHeader read(byte[] json) {
+    return read(json, false);
+  }
+
+  /**
+   * Reads the header of bytes that {@link Json#writeEvent} wrote (a record marked {@link
+   * Json#CANONICAL_EVENT_HEADER}): stops once the four fields are read, which that writer puts
+   * first; the rest of the document is left unchecked, for whoever decodes the whole event.
+   *
+   * @throws UncheckedIOException when the bytes read are not those of a valid event
+   */
+  public static EventHeader readWritten(byte[] json) {
+    return read(json, true);
+  }
+
+  private static EventHeader read(byte[] json, boolean stopWhenRead) {
     try (JsonParser parser = Json.MAPPER.getFactory().createParser(json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("an event is a JSON object");
@@ -40,6 +60,7 @@ public record EventHeader(String id, String traceId, long timestamp, long ingest
       String traceId = null;
       long timestamp = 0;
       long ingestedAt = 0;
+      int read = 0;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
         JsonToken value = parser.nextToken();
@@ -48,7 +69,13 @@ public record EventHeader(String id, String traceId, long timestamp, long ingest
           case "traceId" -> traceId = text(parser, value, field);
           case "timestamp" -> timestamp = number(parser, value, field);
           case "ingestedAt" -> ingestedAt = number(parser, value, field);
-          default -> parser.skipChildren();
+          default -> {
+            parser.skipChildren();
+            continue;
+          }
+        }
+        if (++read == 4 && stopWhenRead) {
+          return checked(id, traceId, timestamp, ingestedAt);
         }
       }
       if (parser.nextToken() != null) {

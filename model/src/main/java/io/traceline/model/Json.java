@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.IdentityHashMap;
 
 /**
  * The JSON codecs of the contracts, {@link LogEvent}, {@link Timeline} and {@link RequestLink}:
@@ -35,6 +37,7 @@ public final class Json {
                   JsonInclude.Include.NON_NULL, JsonInclude.Include.USE_DEFAULTS))
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .addModule(new BlackbirdModule())
+          .addModule(CanonicalEvents.module())
           .build();
 
   // Attributes live in a Map.copyOf, whose iteration order changes from one JVM to the next.
@@ -59,7 +62,28 @@ public final class Json {
   private static final ObjectReader EDGE_STATS_READER =
       MAPPER.readerFor(ServiceEdgeStats.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  /**
+   * Header of a Kafka record whose value is exactly what {@link #writeEvent} writes (of an event
+   * already decoded and bounded), with {@link #CANONICAL_EVENT_FORM} as its value. A consumer that
+   * buffers events as bytes (the correlator) may then keep and copy them as they are instead of
+   * decoding and writing them again. Producers that write events with {@link #writeEvent} set it; a
+   * record without it is decoded and written again before it is kept.
+   */
+  public static final String CANONICAL_EVENT_HEADER = "traceline.canonical-event";
+
+  /**
+   * The form {@link #writeEvent} writes now. Changes whenever what it writes for an event changes
+   * (a field added, a bound or normalisation changed), so that bytes kept in an older form are
+   * written again rather than copied.
+   */
+  public static final String CANONICAL_EVENT_FORM = "1";
+
   private Json() {}
+
+  /** The value of {@link #CANONICAL_EVENT_HEADER}, as record headers carry it. */
+  public static byte[] canonicalEventForm() {
+    return CANONICAL_EVENT_FORM.getBytes(StandardCharsets.US_ASCII);
+  }
 
   public static byte[] writeEvent(LogEvent event) {
     return write(EVENT_WRITER, event);
@@ -74,8 +98,27 @@ public final class Json {
     return read(EVENT_READER, LogEvent.class, json);
   }
 
+  /**
+   * Reads an event from {@code length} bytes of {@code json} at {@code offset}.
+   *
+   * @throws UncheckedIOException when the bytes are not a valid event
+   */
+  public static LogEvent readEvent(byte[] json, int offset, int length) {
+    return read(EVENT_READER, LogEvent.class, json, offset, length);
+  }
+
   public static byte[] writeTimeline(Timeline timeline) {
     return write(TIMELINE_WRITER, timeline);
+  }
+
+  /**
+   * Writes a timeline, copying the events found in {@code canonical} (by identity) as the bytes it
+   * maps them to instead of writing them again: each must be what {@link #writeEvent} writes for
+   * that event. Same output as {@link #writeTimeline(Timeline)}, for less work.
+   */
+  public static byte[] writeTimeline(
+      Timeline timeline, IdentityHashMap<LogEvent, byte[]> canonical) {
+    return write(TIMELINE_WRITER.withAttribute(CanonicalEvents.ATTRIBUTE, canonical), timeline);
   }
 
   /**
@@ -135,8 +178,16 @@ public final class Json {
   }
 
   private static <T> T read(ObjectReader reader, Class<T> type, byte[] json) {
+    if (json == null) {
+      throw new UncheckedIOException(new IOException("no bytes to read a " + type.getSimpleName()));
+    }
+    return read(reader, type, json, 0, json.length);
+  }
+
+  private static <T> T read(
+      ObjectReader reader, Class<T> type, byte[] json, int offset, int length) {
     try {
-      T value = type.cast(reader.readValue(json));
+      T value = type.cast(reader.readValue(json, offset, length));
       if (value == null) {
         throw new UncheckedIOException(
             new IOException("JSON null is not a " + reader.getValueType()));

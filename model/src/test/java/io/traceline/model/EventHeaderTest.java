@@ -28,6 +28,26 @@ class EventHeaderTest {
   }
 
   @Test
+  void readsTheWritersBytesOnlyAsFarAsTheFourFields() {
+    LogEvent event = ModelFixtures.fullEvent();
+    byte[] written = Json.writeEvent(event);
+    byte[] cutAfterHeader = new byte[written.length - 5];
+    System.arraycopy(written, 0, cutAfterHeader, 0, cutAfterHeader.length);
+
+    assertThat(EventHeader.readWritten(cutAfterHeader)).isEqualTo(EventHeader.of(event));
+    assertThatThrownBy(() -> EventHeader.read(cutAfterHeader))
+        .isInstanceOf(UncheckedIOException.class);
+  }
+
+  @Test
+  void readingTheWritersBytesStillChecksTheFourFields() {
+    byte[] bad =
+        "{\"id\":\"1\",\"timestamp\":-5,\"ingestedAt\":0,\"traceId\":\"x\"}".getBytes(UTF_8);
+
+    assertThatThrownBy(() -> EventHeader.readWritten(bad)).isInstanceOf(UncheckedIOException.class);
+  }
+
+  @Test
   void anUnkeyedEventHasNoTraceId() {
     LogEvent event = ModelFixtures.minimalEvent().toBuilder().trace(null, null).build();
 

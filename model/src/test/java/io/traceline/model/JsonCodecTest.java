@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,53 @@ class JsonCodecTest {
     LogEvent event = ModelFixtures.fullEvent();
 
     assertThat(Json.readEvent(Json.writeEvent(event))).isEqualTo(event);
+  }
+
+  @Test
+  void aTimelineWithItsEventsCopiedAsWrittenIsTheSameTimeline() {
+    Timeline timeline = ModelFixtures.fullTimeline();
+    assertThat(timeline.events()).hasSizeGreaterThan(1);
+    IdentityHashMap<LogEvent, byte[]> canonical = new IdentityHashMap<>();
+    for (LogEvent event : timeline.events()) {
+      canonical.put(event, Json.writeEvent(event));
+    }
+
+    byte[] copied = Json.writeTimeline(timeline, canonical);
+
+    assertThat(new String(copied, UTF_8))
+        .isEqualTo(new String(Json.writeTimeline(timeline), UTF_8));
+    assertThat(Json.readTimeline(copied)).isEqualTo(timeline);
+  }
+
+  /**
+   * The map is trusted: what it holds is what goes out (so only the writer's bytes belong in it).
+   */
+  @Test
+  void copiesTheMappedBytesOfAnEventByIdentity() {
+    Timeline timeline = ModelFixtures.fullTimeline();
+    LogEvent first = timeline.events().get(0);
+    LogEvent other = ModelFixtures.minimalEvent();
+    IdentityHashMap<LogEvent, byte[]> canonical = new IdentityHashMap<>();
+    canonical.put(first, Json.writeEvent(other));
+
+    Timeline read = Json.readTimeline(Json.writeTimeline(timeline, canonical));
+
+    assertThat(read.events().get(0)).isEqualTo(other);
+    assertThat(read.events().subList(1, read.events().size()))
+        .isEqualTo(timeline.events().subList(1, timeline.events().size()));
+  }
+
+  @Test
+  void readsAnEventFromASliceOfBytes() {
+    byte[] json = Json.writeEvent(ModelFixtures.fullEvent());
+    byte[] framed = new byte[json.length + 2];
+    framed[0] = 7;
+    System.arraycopy(json, 0, framed, 1, json.length);
+    framed[framed.length - 1] = 9;
+
+    assertThat(Json.readEvent(framed, 1, json.length)).isEqualTo(ModelFixtures.fullEvent());
+    assertThatThrownBy(() -> Json.readEvent(framed, 0, json.length))
+        .isInstanceOf(UncheckedIOException.class);
   }
 
   @Test

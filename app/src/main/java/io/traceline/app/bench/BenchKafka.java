@@ -2,6 +2,8 @@ package io.traceline.app.bench;
 
 import io.traceline.app.demo.PipelineTopics;
 import io.traceline.embedded.EmbeddedKafka;
+import io.traceline.model.Json;
+import io.traceline.model.LogEvent;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -20,9 +22,11 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
@@ -72,6 +76,13 @@ final class BenchKafka {
   }
 
   /** An admin client of the broker. The caller closes it. */
+  /** An event's record as ingest publishes it: keyed by trace id, the writer's JSON, marked so. */
+  static ProducerRecord<String, byte[]> eventRecord(String topic, LogEvent event) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(Json.CANONICAL_EVENT_HEADER, Json.canonicalEventForm());
+    return new ProducerRecord<>(topic, null, event.traceId(), Json.writeEvent(event), headers);
+  }
+
   static Admin admin(String bootstrapServers) {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
   }

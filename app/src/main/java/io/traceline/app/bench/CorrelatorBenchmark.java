@@ -9,7 +9,6 @@ import io.traceline.app.cli.KafkaLogging;
 import io.traceline.app.correlate.CorrelatorService;
 import io.traceline.correlator.CorrelatorSettings;
 import io.traceline.embedded.EmbeddedKafka;
-import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
 import io.traceline.model.Topics;
 import java.io.IOException;
@@ -304,10 +303,10 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
     long lastArrival = START_EPOCH_MS;
     long start = System.nanoTime();
     for (LogEvent e = schedule.next(); e != null; e = schedule.next()) {
-      byte[] json = Json.writeEvent(e);
-      var unused = producer.send(new ProducerRecord<>(topic, e.traceId(), json), failures);
+      ProducerRecord<String, byte[]> record = BenchKafka.eventRecord(topic, e);
+      var unused = producer.send(record, failures);
       count++;
-      bytes += json.length;
+      bytes += record.value().length;
       lastArrival = Math.max(lastArrival, e.ingestedAt());
     }
     producer.flush();

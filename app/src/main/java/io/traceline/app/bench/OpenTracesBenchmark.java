@@ -4,7 +4,6 @@ import io.traceline.app.UsageException;
 import io.traceline.app.cli.DurationConverter;
 import io.traceline.app.cli.KafkaLogging;
 import io.traceline.embedded.EmbeddedKafka;
-import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
 import io.traceline.model.Topics;
 import java.io.IOException;
@@ -394,9 +393,9 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
   }
 
   private static int send(KafkaProducer<String, byte[]> producer, LogEvent e, Callback callback) {
-    byte[] json = Json.writeEvent(e);
-    var unused = producer.send(new ProducerRecord<>(Topics.EVENTS, e.traceId(), json), callback);
-    return json.length;
+    ProducerRecord<String, byte[]> record = BenchKafka.eventRecord(Topics.EVENTS, e);
+    var unused = producer.send(record, callback);
+    return record.value().length;
   }
 
   /** Waits until the correlator has committed every event, with progress every few seconds. */

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -26,6 +27,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The correlator topology run offline: the same {@link CorrelatorTopology}, its real processors and
@@ -92,7 +94,10 @@ final class OfflineCorrelator implements AutoCloseable {
 
   /** Feeds one keyed event; returns the timelines that closed meanwhile. */
   List<Timeline> add(LogEvent event) {
-    events.pipeInput(event.traceId(), Json.writeEvent(event), event.timestamp());
+    RecordHeaders headers = new RecordHeaders(); // as ingest publishes it
+    headers.add(Json.CANONICAL_EVENT_HEADER, Json.canonicalEventForm());
+    events.pipeInput(
+        new TestRecord<>(event.traceId(), Json.writeEvent(event), headers, event.timestamp()));
     return drain();
   }
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -365,8 +366,11 @@ public final class RequestStitchProcessor implements Processor<String, byte[], S
   }
 
   private void forward(LogEvent event) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(Json.CANONICAL_EVENT_HEADER, Json.canonicalEventForm());
     context.forward(
-        new Record<>(event.traceId(), Json.writeEvent(event), event.timestamp()), eventsSink);
+        new Record<>(event.traceId(), Json.writeEvent(event), event.timestamp(), headers),
+        eventsSink);
   }
 
   /** Drops every entry whose expiry time is at or before {@code now}; counts unresolved events. */

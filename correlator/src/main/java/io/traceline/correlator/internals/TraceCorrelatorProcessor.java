@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -38,15 +39,15 @@ import org.slf4j.LoggerFactory;
  * alerts sink; the calls of a first revision, grouped by edge, to the edge-calls sink (the
  * service-edge aggregation reads them, keyed by edge).
  *
- * <p>Stores: {@code trace-events} (trace id + event id -> event, or a one-byte marker for an event
- * beyond the bounds; the key dedupes redeliveries), {@code trace-meta} (trace id -> {@link
- * TraceState}) and {@code trace-deadlines} (due time + trace id -> marker, one entry per trace,
- * scanned in time order). A trace is closed when the {@link CorrelatorClock} passes its due time,
- * kept for the grace period so that late events re-open it as the next revision, then purged to a
- * tombstone that recognises still later events (routed to the DLQ as {@code too-late}), then
- * forgotten. Each timeline is flagged against its route's learned baseline before it is emitted,
- * and the first emission of a complete trace is learned ({@link BaselineStore}, {@code
- * trace-baselines}).
+ * <p>Stores: {@code trace-events} (trace id + event id -> event as {@link StoredEvents} keeps it,
+ * or a one-byte marker for an event beyond the bounds; the key dedupes redeliveries), {@code
+ * trace-meta} (trace id -> {@link TraceState}) and {@code trace-deadlines} (due time + trace id ->
+ * marker, one entry per trace, scanned in time order). A trace is closed when the {@link
+ * CorrelatorClock} passes its due time, kept for the grace period so that late events re-open it as
+ * the next revision, then purged to a tombstone that recognises still later events (routed to the
+ * DLQ as {@code too-late}), then forgotten. Each timeline is flagged against its route's learned
+ * baseline before it is emitted, and the first emission of a complete trace is learned ({@link
+ * BaselineStore}, {@code trace-baselines}).
  *
  * <p>Bad input never throws: it is routed to the DLQ with its reason. A trace that cannot be
  * assembled is routed to the DLQ too, so a punctuation never fails the stream thread.
@@ -136,14 +137,14 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       deadLetter(record, "empty-value", "a record without a value");
       return;
     }
-    // Only the header now: the whole event is decoded once, when its trace closes.
-    EventHeader event;
+    StoredEvents.Arriving arriving;
     try {
-      event = EventHeader.read(record.value());
+      arriving = StoredEvents.arriving(record.value(), record.headers());
     } catch (UncheckedIOException e) {
       deadLetter(record, "undecodable-event", String.valueOf(e.getMessage()));
       return;
     }
+    EventHeader event = arriving.header();
     if (!event.isKeyed()) {
       deadLetter(record, "unkeyed-event", "event " + event.id() + " has no trace id");
       return;
@@ -162,7 +163,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       metrics.eventsFromTheFuture.increment();
     }
     long now = clock.now(wallNow);
-    add(event, record, arrival, now);
+    add(arriving, record, arrival, now);
     if (now >= nextCheckAt) {
       nextCheckAt = now + settings.closeCheckInterval().toMillis();
       closeDue(now);
@@ -184,7 +185,9 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
    * Stores the event. A trace whose deadline had passed when the event arrived is closed first, as
    * the wall clock would have closed it live, and the event re-opens it as the next revision.
    */
-  private void add(EventHeader event, Record<String, byte[]> record, long arrival, long now) {
+  private void add(
+      StoredEvents.Arriving arriving, Record<String, byte[]> record, long arrival, long now) {
+    EventHeader event = arriving.header();
     String traceId = event.traceId();
     byte[] stateBytes = meta.get(traceId);
     TraceState state = stateBytes == null ? null : TraceState.fromBytes(stateBytes);
@@ -217,21 +220,22 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       deadlines.put(deadlineKey(due, traceId), MARKER);
       state = state.reopened(now, due);
     }
-    byte[] bytes = record.value();
+    int length = arriving.length();
     boolean stored =
         state.storedCount() < settings.maxEventsPerTrace()
-            && state.storedBytes() + bytes.length <= settings.maxBytesPerTrace();
+            && state.storedBytes() + length <= settings.maxBytesPerTrace();
     boolean marked = !stored && state.markedCount() < settings.maxEventsPerTrace();
     if (stored) {
-      events.put(eventKey, bytes);
+      events.put(eventKey, arriving.stored());
       metrics.eventsNew.increment();
     } else {
       if (marked) {
-        events.put(eventKey, MARKER); // remembered by id only: a redelivery is still recognised
+        // Remembered by id only: a redelivery is still recognised.
+        events.put(eventKey, StoredEvents.BEYOND_BOUNDS);
       }
       metrics.eventsBeyondBounds.increment();
     }
-    meta.put(traceId, state.withEvent(now, stored, marked, bytes.length).toBytes());
+    meta.put(traceId, state.withEvent(now, stored, marked, length).toBytes());
   }
 
   /** Acts on every deadline entry at or before {@code now}; one trace's failure stops nothing. */
@@ -302,10 +306,12 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     TimelineStatus status = status(state, byAge);
     List<LogEvent> stored = new ArrayList<>();
     try {
-      stored = storedEvents(traceId, now);
+      IdentityHashMap<LogEvent, byte[]> canonical = new IdentityHashMap<>();
+      stored = storedEvents(traceId, canonical, now);
       Timeline timeline = assembler.assemble(traceId, revision, status, stored, state.eventCount());
       timeline = baselines.flagAndLearn(timeline, now);
-      context.forward(new Record<>(traceId, Json.writeTimeline(timeline), now), timelinesSink);
+      byte[] json = Json.writeTimeline(timeline, canonical);
+      context.forward(new Record<>(traceId, json, now), timelinesSink);
       metrics.timeline(status);
       forwardAlertAndCalls(timeline, now);
     } catch (RuntimeException e) {
@@ -348,20 +354,27 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
   }
 
   /**
-   * The events stored in full (markers of events beyond the bounds are skipped). A stored value
-   * that no longer decodes (written by an older version, say) goes to the DLQ on its own.
+   * The events stored in full (markers of events beyond the bounds are skipped); those kept in the
+   * writer's current form go into {@code canonical} with their JSON, for the timeline to copy. A
+   * stored value that does not decode (not a valid event in full, or written by an older version)
+   * goes to the DLQ on its own.
    */
-  private List<LogEvent> storedEvents(String traceId, long now) {
+  private List<LogEvent> storedEvents(
+      String traceId, IdentityHashMap<LogEvent, byte[]> canonical, long now) {
     List<LogEvent> stored = new ArrayList<>();
     List<byte[]> undecodable = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = events.prefixScan(traceId + ":", KEY_SERIALIZER)) {
       while (it.hasNext()) {
         byte[] value = it.next().value;
-        if (value.length > MARKER.length) {
+        if (StoredEvents.isEvent(value)) {
           try {
-            stored.add(Json.readEvent(value));
+            StoredEvents.Kept kept = StoredEvents.decode(value);
+            stored.add(kept.event());
+            if (kept.canonical() != null) {
+              canonical.put(kept.event(), kept.canonical());
+            }
           } catch (UncheckedIOException e) {
-            undecodable.add(value);
+            undecodable.add(StoredEvents.json(value));
           }
         }
       }
@@ -370,7 +383,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       deadLetter(
           new Record<>(traceId, value, now),
           "undecodable-stored-event",
-          "a stored event of trace " + traceId + " no longer decodes");
+          "a stored event of trace " + traceId + " does not decode");
     }
     return stored;
   }

@@ -174,8 +174,12 @@ public final class EventPublisher implements AutoCloseable {
                 + outcome.links().size()
                 + outcome.deadLetters().size());
     for (LogEvent event : outcome.keyed()) {
+      // Marked as the writer's JSON: the correlator keeps and copies it as it is.
+      RecordHeaders headers = new RecordHeaders();
+      headers.add(Json.CANONICAL_EVENT_HEADER, Json.canonicalEventForm());
       send(
-          new ProducerRecord<>(Topics.EVENTS, utf8(event.traceId()), Json.writeEvent(event)),
+          new ProducerRecord<>(
+              Topics.EVENTS, null, utf8(event.traceId()), Json.writeEvent(event), headers),
           publication);
     }
     for (LogEvent event : outcome.unkeyed()) {

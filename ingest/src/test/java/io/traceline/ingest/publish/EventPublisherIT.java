@@ -84,9 +84,14 @@ class EventPublisherIT {
     List<LogEvent> decoded = events.stream().map(r -> Json.readEvent(r.value())).toList();
     assertThat(events)
         .allSatisfy(
-            r ->
-                assertThat(new String(r.key(), StandardCharsets.UTF_8))
-                    .isEqualTo(Json.readEvent(r.value()).traceId()));
+            r -> {
+              assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                  .isEqualTo(Json.readEvent(r.value()).traceId());
+              // marked as the writer's JSON, so that the correlator keeps it as it is
+              assertThat(r.value()).isEqualTo(Json.writeEvent(Json.readEvent(r.value())));
+              assertThat(header(r, Json.CANONICAL_EVENT_HEADER))
+                  .isEqualTo(Json.CANONICAL_EVENT_FORM);
+            });
     // one trace, one partition: the 7 Lambda lines and the 502 access log of the same request
     List<ConsumerRecord<byte[], byte[]>> coldStart =
         events.stream()
