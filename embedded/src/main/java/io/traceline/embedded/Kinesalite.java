@@ -116,11 +116,11 @@ public final class Kinesalite implements AutoCloseable {
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured);
     }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(RELATIVE_DIR);
-      if (Files.isRegularFile(candidate.resolve("package.json"))) {
-        return candidate;
-      }
+    Path found =
+        ChildProcesses.findUpwards(
+            RELATIVE_DIR, candidate -> Files.isRegularFile(candidate.resolve("package.json")));
+    if (found != null) {
+      return found;
     }
     throw new IllegalStateException(
         "cannot find " + RELATIVE_DIR + "/package.json; set -D" + DIR_PROPERTY);
@@ -139,20 +139,8 @@ public final class Kinesalite implements AutoCloseable {
   /** Kills the process and waits for it to end; idempotent. */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(killer);
-    } catch (IllegalStateException shuttingDown) {
-      // the JVM is exiting; the hook runs anyway and finds the process gone
-    }
+    ChildProcesses.end(process.toHandle(), Duration.ofSeconds(10));
+    ChildProcesses.removeShutdownHook(killer);
     try {
       Files.deleteIfExists(log);
     } catch (IOException e) {
@@ -162,22 +150,14 @@ public final class Kinesalite implements AutoCloseable {
 
   private boolean accepts() throws InterruptedException {
     if (!process.isAlive()) {
-      throw new IllegalStateException("kinesalite exited; its output: " + tail());
+      throw new IllegalStateException(
+          "kinesalite exited; its output: " + ChildProcesses.tail(log, 2000));
     }
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
       return true;
     } catch (IOException notYet) {
       return false;
-    }
-  }
-
-  private String tail() {
-    try {
-      String text = Files.readString(log);
-      return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
     }
   }
 

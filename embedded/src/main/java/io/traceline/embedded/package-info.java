@@ -1,5 +1,7 @@
 /**
- * Real servers started in-process for {@code traceline demo} and the integration tests: {@link
- * io.traceline.embedded.EmbeddedKafka}, a single-node KRaft Kafka broker.
+ * Real servers for {@code traceline demo} and the integration tests: {@link
+ * io.traceline.embedded.EmbeddedKafka}, a single-node KRaft Kafka broker in this JVM; {@link
+ * io.traceline.embedded.Kinesalite} (a Kinesis API server) and {@link
+ * io.traceline.embedded.EmbeddedOpenSearch} as child processes.
  */
 package io.traceline.embedded;

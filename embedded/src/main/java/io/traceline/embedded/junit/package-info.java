@@ -1,5 +1,7 @@
 /**
  * JUnit 5 support: {@link io.traceline.embedded.junit.EmbeddedKafkaExtension} gives each test class
- * its own real broker. Needs junit-jupiter-api, an optional dependency of this module.
+ * its own real broker, {@link io.traceline.embedded.junit.KinesaliteExtension} a Kinesis API
+ * server, {@link io.traceline.embedded.junit.OpenSearchExtension} an OpenSearch server. Needs
+ * junit-jupiter-api, an optional dependency of this module.
  */
 package io.traceline.embedded.junit;
