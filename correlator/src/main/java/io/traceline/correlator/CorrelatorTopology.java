@@ -93,9 +93,10 @@ public final class CorrelatorTopology {
         SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), settings.inputTopic());
     topology.addProcessor(CORRELATOR, new CorrelatorSupplier(settings, metrics), SOURCE);
     topology.addStateStore(store(StoreNames.EVENTS), CORRELATOR);
-    // Cached: an open trace's counters change with each of its events; RocksDB and the changelog
-    // get them once per commit instead (a tenth less of the stream thread's time per event).
-    topology.addStateStore(store(StoreNames.META).withCachingEnabled(), CORRELATOR);
+    // Not cached, though a trace's entry changes with each of its events: under at-least-once a
+    // cached entry reaches its changelog only at the commit, after the events it counts, and a
+    // crash in between would restore events without their trace.
+    topology.addStateStore(store(StoreNames.META), CORRELATOR);
     topology.addStateStore(bytesStore(StoreNames.DEADLINES), CORRELATOR);
     // Cached: each learned request rewrites its bucket; the changelog gets one write per commit.
     topology.addStateStore(bytesStore(StoreNames.BASELINES).withCachingEnabled(), CORRELATOR);

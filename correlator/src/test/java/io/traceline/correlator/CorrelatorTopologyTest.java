@@ -403,6 +403,39 @@ class CorrelatorTopologyTest {
     List<Timeline> out = emitted();
     assertThat(out).hasSize(1);
     assertThat(out.get(0).events()).hasSize(request.size());
+
+    // A late event re-opens the trace: the broken one does not go to the DLQ a second time.
+    pipe(event(TRACE, "late", T0 + 9_000, "svc").build());
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    assertThat(dlq.readRecordsToList()).isEmpty();
+    List<Timeline> revised = emitted();
+    assertThat(revised).hasSize(1);
+    assertThat(revised.get(0).revision()).isEqualTo(2);
+    assertThat(revised.get(0).events()).hasSize(request.size() + 1);
+  }
+
+  @Test
+  void aTraceOfUndecodableEventsOnlyEmitsNothingAndUsesNoRevision() {
+    start(SETTINGS);
+    byte[] broken = brokenEvent();
+    pipeCanonical(TRACE, broken, T0);
+
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead)
+        .extracting(r -> header(r, DeadLetters.REASON))
+        .containsExactly("undecodable-stored-event");
+    assertThat(header(dead.get(0), DeadLetters.PARTITION)).isNull();
+    assertThat(header(dead.get(0), DeadLetters.DETAIL)).contains("NO_SUCH_KIND");
+    assertThat(emitted()).isEmpty();
+
+    pipe(event(TRACE, "good", T0 + 1_000, "svc").build());
+    driver.advanceWallClockTime(Duration.ofSeconds(10));
+    List<Timeline> out = emitted();
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).revision()).isEqualTo(1);
+    assertThat(dlq.readRecordsToList()).isEmpty();
   }
 
   @Test

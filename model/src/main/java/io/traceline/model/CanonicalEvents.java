@@ -3,11 +3,15 @@ package io.traceline.model;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.BeanProperty;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializationConfig;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import com.fasterxml.jackson.databind.ser.ContextualSerializer;
+import com.fasterxml.jackson.databind.ser.ResolvableSerializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -47,8 +51,12 @@ final class CanonicalEvents {
     return module;
   }
 
-  /** Copies an event's known bytes, or delegates to the usual serializer. */
-  private static final class Copying extends StdSerializer<LogEvent> {
+  /**
+   * Copies an event's known bytes, or delegates to the usual serializer (and passes Jackson's
+   * resolution and contextualisation on to it, so that it is set up as it would be unwrapped).
+   */
+  private static final class Copying extends StdSerializer<LogEvent>
+      implements ResolvableSerializer, ContextualSerializer {
     private static final long serialVersionUID = 1L;
 
     @SuppressWarnings("serial") // never serialized: Jackson serializers are not
@@ -57,6 +65,27 @@ final class CanonicalEvents {
     Copying(JsonSerializer<LogEvent> usual) {
       super(LogEvent.class);
       this.usual = usual;
+    }
+
+    @Override
+    public void resolve(SerializerProvider provider) throws JsonMappingException {
+      if (usual instanceof ResolvableSerializer resolvable) {
+        resolvable.resolve(provider);
+      }
+    }
+
+    @Override
+    public JsonSerializer<?> createContextual(SerializerProvider provider, BeanProperty property)
+        throws JsonMappingException {
+      if (usual instanceof ContextualSerializer contextual) {
+        JsonSerializer<?> specific = contextual.createContextual(provider, property);
+        if (specific != usual) {
+          @SuppressWarnings("unchecked") // contextualised from LogEvent's serializer
+          JsonSerializer<LogEvent> events = (JsonSerializer<LogEvent>) specific;
+          return new Copying(events);
+        }
+      }
+      return this;
     }
 
     @Override

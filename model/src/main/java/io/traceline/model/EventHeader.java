@@ -60,22 +60,42 @@ public record EventHeader(String id, String traceId, long timestamp, long ingest
       String traceId = null;
       long timestamp = 0;
       long ingestedAt = 0;
-      int read = 0;
+      int seen = 0; // one bit per field read
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
         JsonToken value = parser.nextToken();
+        int bit;
         switch (field) {
-          case "id" -> id = text(parser, value, field);
-          case "traceId" -> traceId = text(parser, value, field);
-          case "timestamp" -> timestamp = number(parser, value, field);
-          case "ingestedAt" -> ingestedAt = number(parser, value, field);
+          case "id" -> {
+            id = text(parser, value, field);
+            bit = 1;
+          }
+          case "traceId" -> {
+            traceId = text(parser, value, field);
+            bit = 2;
+          }
+          case "timestamp" -> {
+            timestamp = number(parser, value, field);
+            bit = 4;
+          }
+          case "ingestedAt" -> {
+            ingestedAt = number(parser, value, field);
+            bit = 8;
+          }
           default -> {
             parser.skipChildren();
             continue;
           }
         }
-        if (++read == 4 && stopWhenRead) {
-          return checked(id, traceId, timestamp, ingestedAt);
+        if (stopWhenRead) {
+          if ((seen & bit) != 0) {
+            // The writer never repeats a field; the whole event might read another value.
+            throw new IOException("field " + field + " appears twice");
+          }
+          seen |= bit;
+          if (seen == 15) {
+            return checked(id, traceId, timestamp, ingestedAt);
+          }
         }
       }
       if (parser.nextToken() != null) {

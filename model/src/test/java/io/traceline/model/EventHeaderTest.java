@@ -48,6 +48,26 @@ class EventHeaderTest {
   }
 
   @Test
+  void theWritersBytesNeverRepeatAField() {
+    String json =
+        "{\"id\":\"1\",\"id\":\"2\",\"timestamp\":5,\"ingestedAt\":6,\"traceId\":\""
+            + TRACE_ID
+            + "\",\"kind\":\"APP\"}";
+
+    assertThatThrownBy(() -> EventHeader.readWritten(json.getBytes(UTF_8)))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("twice");
+  }
+
+  @Test
+  void theWritersBytesWithoutATraceIdAreReadToTheirEnd() {
+    LogEvent unkeyed = ModelFixtures.minimalEvent().toBuilder().trace(null, null).build();
+
+    assertThat(EventHeader.readWritten(Json.writeEvent(unkeyed)))
+        .isEqualTo(EventHeader.of(unkeyed));
+  }
+
+  @Test
   void anUnkeyedEventHasNoTraceId() {
     LogEvent event = ModelFixtures.minimalEvent().toBuilder().trace(null, null).build();
 

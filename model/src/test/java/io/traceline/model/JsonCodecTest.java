@@ -81,6 +81,52 @@ class JsonCodecTest {
         .isInstanceOf(UncheckedIOException.class);
   }
 
+  /**
+   * What the writer writes is a contract of its own: correlators copy events kept in the writer's
+   * form ({@link Json#CANONICAL_EVENT_FORM}) into timelines without writing them again. When this
+   * test fails because the output changed on purpose, bump the form along with the expected text.
+   */
+  @Test
+  void theWritersFormIsTheOneItsVersionNames() {
+    assertThat(Json.CANONICAL_EVENT_FORM).isEqualTo("1");
+    assertThat(new String(Json.writeEvent(ModelFixtures.fullEvent()), UTF_8))
+        .isEqualTo(
+            "{\"id\":\"36793265186587381364826348923875925684718272436328120320\",\"timestamp"
+                + "\":1763111555873,\"ingestedAt\":1763111556002,\"traceId\":\"6916f2828c41d2a7e5b0"
+                + "3f19a6d4c2e1\",\"traceIdFormat\":\"XRAY_HEADER\",\"spanId\":\"5b8f2d1c9a3e7046\""
+                + ",\"parentSpanId\":\"05e3ac9a4f6e3b90\",\"requestId\":\"8f5a1c2e-7b3d-4e9f-a1b2-c"
+                + "3d4e5f60718\",\"service\":\"orders\",\"operation\":\"POST /orders\",\"logGroup\""
+                + ":\"/aws/lambda/orders\",\"logStream\":\"2025/11/14/[$LATEST]0123456789abcdef0123"
+                + "456789abcdef\",\"level\":\"ERROR\",\"message\":\"Task timed out after 3.00 secon"
+                + "ds\",\"kind\":\"LAMBDA_REPORT\",\"durationMs\":3000.42,\"status\":\"timeout\",\""
+                + "error\":\"Sandbox.Timedout\",\"attributes\":{\"coldStart\":\"true\",\"initDurati"
+                + "onMs\":\"276.94\"}}");
+  }
+
+  /** Written bytes decode to an event that writes the same bytes (what copying them relies on). */
+  @Test
+  void writtenEventsAreAFixedPointOfReadingAndWriting() {
+    Map<String, String> many = new LinkedHashMap<>();
+    for (int i = 0; i < LogEvent.MAX_ATTRIBUTES + 5; i++) {
+      many.put("k" + i, "v".repeat(i % 3 == 0 ? LogEvent.MAX_ATTRIBUTE_CHARS + 10 : 3));
+    }
+    List<LogEvent> events =
+        List.of(
+            ModelFixtures.fullEvent(),
+            ModelFixtures.minimalEvent(),
+            ModelFixtures.truncatedEvent(),
+            ModelFixtures.minimalEvent().toBuilder().durationMs(-5.0).level("warning").build(),
+            ModelFixtures.minimalEvent().toBuilder()
+                .message("\uD83D\uDE00 \"quoted\" \\ \u0001")
+                .attributes(many)
+                .build());
+    for (LogEvent event : events) {
+      byte[] written = Json.writeEvent(event);
+
+      assertThat(Json.writeEvent(Json.readEvent(written))).isEqualTo(written);
+    }
+  }
+
   @Test
   void roundTripsAMinimalEvent() {
     LogEvent event = ModelFixtures.minimalEvent();

@@ -75,7 +75,6 @@ final class BenchKafka {
     return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
   }
 
-  /** An admin client of the broker. The caller closes it. */
   /** An event's record as ingest publishes it: keyed by trace id, the writer's JSON, marked so. */
   static ProducerRecord<String, byte[]> eventRecord(String topic, LogEvent event) {
     RecordHeaders headers = new RecordHeaders();
@@ -83,6 +82,7 @@ final class BenchKafka {
     return new ProducerRecord<>(topic, null, event.traceId(), Json.writeEvent(event), headers);
   }
 
+  /** An admin client of the broker. The caller closes it. */
   static Admin admin(String bootstrapServers) {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
   }

@@ -1,6 +1,7 @@
 package io.traceline.correlator.internals;
 
 import io.traceline.model.DeadLetters;
+import io.traceline.model.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
@@ -30,7 +31,10 @@ final class DeadLetterRecords {
       String detail,
       String sourceTopic,
       Optional<RecordMetadata> metadata) {
-    Headers headers = headers(new RecordHeaders(record.headers().toArray()), reason, detail);
+    Headers headers = new RecordHeaders(record.headers().toArray());
+    // A dead letter is no longer trusted as the writer's bytes, should it ever be sent again.
+    headers.remove(Json.CANONICAL_EVENT_HEADER);
+    headers(headers, reason, detail);
     headers.add(DeadLetters.SOURCE, utf8(sourceTopic));
     metadata.ifPresent(
         m -> {

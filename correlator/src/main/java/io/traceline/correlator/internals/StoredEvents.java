@@ -4,7 +4,6 @@ import io.traceline.model.EventHeader;
 import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -13,21 +12,21 @@ import org.apache.kafka.common.header.Headers;
  * The values of the {@code trace-events} store: an event kept as {@link Json#writeEvent} writes it,
  * so that its timeline can copy it instead of writing it again.
  *
- * <p>A value is {@code 'C'}, the form ({@link Json#CANONICAL_EVENT_FORM}) it was written in, then
- * the event's JSON; or the one-byte {@link #BEYOND_BOUNDS} marker of an event remembered by id
- * only. An arriving record that says it holds the writer's current form ({@link
- * Json#CANONICAL_EVENT_HEADER}) is kept as it is, after reading its header only; any other is
- * decoded and written again first. A value in an older form, or plain JSON as older versions kept
- * it, is decoded and written again when read.
+ * <p>A value is the event's JSON, preceded by one space when it is in the writer's current form
+ * ({@link Json#CANONICAL_EVENT_FORM}); or the one-byte {@link #BEYOND_BOUNDS} marker of an event
+ * remembered by id only. JSON readers skip the space, so older versions, which kept events as plain
+ * JSON, still read these values after a rollback. An arriving record that says it holds the
+ * writer's current form ({@link Json#CANONICAL_EVENT_HEADER}) is kept as it is, after reading its
+ * header only; any other is decoded and written again first. A value without the space (kept by an
+ * older version) is decoded and written again when read.
  */
 final class StoredEvents {
 
   /** The value of an event beyond the trace's bounds, remembered by id only. */
   static final byte[] BEYOND_BOUNDS = {1};
 
-  private static final byte CANONICAL = 'C';
-  private static final byte[] PREFIX =
-      ("C" + Json.CANONICAL_EVENT_FORM).getBytes(StandardCharsets.US_ASCII);
+  /** Marks the writer's current form; a later form would take other leading whitespace. */
+  private static final byte[] PREFIX = {' '};
 
   private StoredEvents() {}
 
@@ -113,20 +112,21 @@ final class StoredEvents {
     return new Kept(event, current ? Arrays.copyOfRange(value, start, value.length) : null);
   }
 
-  /** The JSON of a value that {@link #isEvent} (for the DLQ when it does not decode). */
+  /** The JSON of a value that {@link #isEvent}, without its leading whitespace (for the DLQ). */
   static byte[] json(byte[] value) {
     return Arrays.copyOfRange(value, jsonStart(value), value.length);
   }
 
-  /** Where the JSON starts: after {@code 'C'} and the form, or at 0 for plain JSON. */
+  /** Where the JSON starts: after the leading whitespace that names its form. */
   private static int jsonStart(byte[] value) {
-    if (value[0] != CANONICAL) {
-      return 0;
-    }
-    int i = 1;
-    while (i < value.length && value[i] != '{') {
+    int i = 0;
+    while (i < value.length - 1 && isJsonWhitespace(value[i])) {
       i++;
     }
     return i;
+  }
+
+  private static boolean isJsonWhitespace(byte b) {
+    return b == ' ' || b == '\t' || b == '\n' || b == '\r';
   }
 }

@@ -10,12 +10,14 @@ import io.traceline.model.LogEvent;
 import io.traceline.model.Timeline;
 import io.traceline.model.TimelineStatus;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -308,6 +310,11 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     try {
       IdentityHashMap<LogEvent, byte[]> canonical = new IdentityHashMap<>();
       stored = storedEvents(traceId, canonical, now);
+      if (stored.isEmpty()) {
+        // Every stored event went to the DLQ: nothing to emit, and no revision is used up.
+        reschedule(traceId, state.closed(now, state.revision()), now + settings.grace().toMillis());
+        return;
+      }
       Timeline timeline = assembler.assemble(traceId, revision, status, stored, state.eventCount());
       timeline = baselines.flagAndLearn(timeline, now);
       byte[] json = Json.writeTimeline(timeline, canonical);
@@ -362,28 +369,52 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
   private List<LogEvent> storedEvents(
       String traceId, IdentityHashMap<LogEvent, byte[]> canonical, long now) {
     List<LogEvent> stored = new ArrayList<>();
-    List<byte[]> undecodable = new ArrayList<>();
+    List<KeyValue<String, byte[]>> undecodable = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = events.prefixScan(traceId + ":", KEY_SERIALIZER)) {
       while (it.hasNext()) {
-        byte[] value = it.next().value;
-        if (StoredEvents.isEvent(value)) {
-          try {
-            StoredEvents.Kept kept = StoredEvents.decode(value);
-            stored.add(kept.event());
-            if (kept.canonical() != null) {
-              canonical.put(kept.event(), kept.canonical());
-            }
-          } catch (UncheckedIOException e) {
-            undecodable.add(StoredEvents.json(value));
+        KeyValue<String, byte[]> entry = it.next();
+        if (!StoredEvents.isEvent(entry.value)) {
+          continue;
+        }
+        try {
+          StoredEvents.Kept kept = StoredEvents.decode(entry.value);
+          LogEvent event = kept.event();
+          if (!entry.key.equals(eventKey(traceId, event.id()))) {
+            // The header read on arrival and the whole event disagree (a repeated field).
+            throw new UncheckedIOException(
+                new IOException(
+                    "stored as "
+                        + entry.key
+                        + " but holds event "
+                        + event.id()
+                        + " of trace "
+                        + event.traceId()));
           }
+          stored.add(event);
+          if (kept.canonical() != null) {
+            canonical.put(event, kept.canonical());
+          }
+        } catch (UncheckedIOException e) {
+          undecodable.add(entry);
+          reasons.add(String.valueOf(e.getMessage()));
         }
       }
     }
-    for (byte[] value : undecodable) {
-      deadLetter(
-          new Record<>(traceId, value, now),
-          "undecodable-stored-event",
-          "a stored event of trace " + traceId + " does not decode");
+    for (int i = 0; i < undecodable.size(); i++) {
+      KeyValue<String, byte[]> entry = undecodable.get(i);
+      metrics.deadLetter("undecodable-stored-event");
+      // No source metadata: the event came long before whatever record is being processed now.
+      context.forward(
+          DeadLetterRecords.of(
+              new Record<>(traceId, StoredEvents.json(entry.value), now),
+              "undecodable-stored-event",
+              "a stored event of trace " + traceId + " does not decode: " + reasons.get(i),
+              settings.inputTopic(),
+              Optional.empty()),
+          dlqSink);
+      // Remembered by id only from now on: a revision does not send it to the DLQ again.
+      events.put(entry.key, StoredEvents.BEYOND_BOUNDS);
     }
     return stored;
   }

@@ -57,20 +57,29 @@ class StoredEventsTest {
   }
 
   @Test
-  void plainJsonAndOlderFormsAreReadButNotCopied() {
+  void plainJsonAndOtherFormsAreReadButNotCopied() {
     byte[] json = Json.writeEvent(EVENT);
-    byte[] olderForm = new byte[json.length + 2];
-    olderForm[0] = 'C';
-    olderForm[1] = '0';
-    System.arraycopy(json, 0, olderForm, 2, json.length);
+    byte[] otherForm = new byte[json.length + 2];
+    otherForm[0] = '\t';
+    otherForm[1] = ' ';
+    System.arraycopy(json, 0, otherForm, 2, json.length);
 
-    for (byte[] stored : new byte[][] {json, olderForm}) {
+    for (byte[] stored : new byte[][] {json, otherForm}) {
       StoredEvents.Kept kept = StoredEvents.decode(stored);
 
       assertThat(kept.event()).isEqualTo(EVENT);
       assertThat(kept.canonical()).isNull();
       assertThat(StoredEvents.json(stored)).isEqualTo(json);
     }
+  }
+
+  /** Older versions read a kept value with a plain JSON reader: it must decode as it is. */
+  @Test
+  void aKeptValueIsJsonThatAPlainReaderReads() {
+    byte[] stored =
+        StoredEvents.arriving(Json.writeEvent(EVENT), marked(Json.CANONICAL_EVENT_FORM)).stored();
+
+    assertThat(Json.readEvent(stored)).isEqualTo(EVENT);
   }
 
   @Test
