@@ -60,12 +60,17 @@ class CorrelatorTopologyTest {
   private TestOutputTopic<String, byte[]> dlq;
 
   private void start(CorrelatorSettings settings) {
+    start(settings, true);
+  }
+
+  private void start(CorrelatorSettings settings, boolean exactlyOnce) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "correlator-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("eos-" + exactlyOnce).toString());
     driver =
-        new TopologyTestDriver(CorrelatorTopology.build(settings, registry), props, WALL_START);
+        new TopologyTestDriver(
+            CorrelatorTopology.build(settings, registry, exactlyOnce), props, WALL_START);
     events =
         driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
     timelines =
@@ -373,6 +378,32 @@ class CorrelatorTopologyTest {
     assertThat(counter("traceline.correlator.dlq", "reason", "undecodable-event")).isEqualTo(1);
     // The pipeline went on.
     assertThat(emitted()).hasSize(1);
+  }
+
+  /**
+   * Exactly-once caches trace-meta, at-least-once does not: the same input gives the same
+   * timelines, revisions and dead letters either way.
+   */
+  @Test
+  void theAtLeastOnceTopologyEmitsWhatTheExactlyOnceOneDoes() {
+    List<List<String>> outputs = new ArrayList<>();
+    for (boolean exactlyOnce : new boolean[] {true, false}) {
+      start(SETTINGS, exactlyOnce);
+      Events.slowQueryRequest(TRACE, T0).forEach(this::pipe);
+      Events.slowQueryRequest(OTHER, T0 + 100).forEach(this::pipe);
+      pipe(event(TRACE, Events.slowQueryRequest(TRACE, T0).get(0).id(), T0, "dup").build());
+      driver.advanceWallClockTime(Duration.ofSeconds(10));
+      pipe(event(TRACE, "late", T0 + 8_000, "svc").build());
+      driver.advanceWallClockTime(Duration.ofSeconds(10));
+      List<String> out = new ArrayList<>();
+      timelines.readValuesToList().forEach(v -> out.add(new String(v, StandardCharsets.UTF_8)));
+      out.add("dlq " + dlq.readRecordsToList().size());
+      outputs.add(out);
+      driver.close();
+      driver = null;
+    }
+    assertThat(outputs.get(0)).hasSize(4); // two timelines, a revision, no dead letter
+    assertThat(outputs.get(1)).isEqualTo(outputs.get(0));
   }
 
   /** An event with an unknown kind: its header reads, the whole event does not. */

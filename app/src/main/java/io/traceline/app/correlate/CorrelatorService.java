@@ -67,7 +67,11 @@ public final class CorrelatorService implements AutoCloseable {
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DefaultProductionExceptionHandler.class.getName());
     props.putAll(overrides);
-    this.streams = new KafkaStreams(CorrelatorTopology.build(settings, registry), props);
+    boolean exactlyOnce =
+        StreamsConfig.EXACTLY_ONCE_V2.equals(
+            String.valueOf(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
+    this.streams =
+        new KafkaStreams(CorrelatorTopology.build(settings, registry, exactlyOnce), props);
     streams.setUncaughtExceptionHandler(new ShutDownOnFailure());
   }
 
