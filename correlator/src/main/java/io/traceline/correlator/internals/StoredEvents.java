@@ -28,6 +28,8 @@ final class StoredEvents {
   /** Marks the writer's current form; a later form would take other leading whitespace. */
   private static final byte[] PREFIX = {' '};
 
+  private static final byte[] CURRENT_FORM = Json.canonicalEventForm();
+
   private StoredEvents() {}
 
   /** An arriving event: its header, and its JSON in the writer's current form. */
@@ -73,7 +75,7 @@ final class StoredEvents {
 
   private static boolean isCanonical(Headers headers) {
     Header form = headers.lastHeader(Json.CANONICAL_EVENT_HEADER);
-    return form != null && Arrays.equals(form.value(), Json.canonicalEventForm());
+    return form != null && Arrays.equals(form.value(), CURRENT_FORM);
   }
 
   /** Whether {@code value} is an event kept in full (not the beyond-bounds marker). */
