@@ -7,6 +7,7 @@ import io.traceline.app.correlate.CorrelateCommand;
 import io.traceline.app.demo.DemoCommand;
 import io.traceline.app.ingest.IngestCommand;
 import io.traceline.app.replay.ReplayCommand;
+import io.traceline.app.trace.TraceCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ReplayCommand.class,
+      TraceCommand.class,
       IngestCommand.class,
       CorrelateCommand.class,
       SubscribeCommand.class,
