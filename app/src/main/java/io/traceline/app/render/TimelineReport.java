@@ -1,11 +1,14 @@
 package io.traceline.app.render;
 
+import io.traceline.model.FlagType;
 import io.traceline.model.LogEvent;
 import io.traceline.model.Timeline;
 import io.traceline.model.Timeline.Edge;
 import io.traceline.model.Timeline.Flag;
 import io.traceline.model.Timeline.Segment;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * A timeline in full, for a person reading one request (`traceline trace`): the Gantt chart, then
@@ -16,6 +19,16 @@ public final class TimelineReport {
 
   /** Longest message shown per log line; the rest is cut and marked. */
   static final int MAX_MESSAGE = 240;
+
+  /** Flags whose observed value and threshold are durations (the others: counts, fractions). */
+  private static final Set<FlagType> IN_MILLISECONDS =
+      EnumSet.of(
+          FlagType.SLO_BREACH,
+          FlagType.LATENCY_OUTLIER,
+          FlagType.SEGMENT_OUTLIER,
+          FlagType.COLD_START,
+          FlagType.TIMEOUT,
+          FlagType.SLOW_QUERY);
 
   private final GanttChart chart;
 
@@ -82,17 +95,15 @@ public final class TimelineReport {
           line.append(' ').append(f.operation());
         }
       }
+      boolean ms = IN_MILLISECONDS.contains(f.type());
       if (f.observed() != null) {
-        line.append(String.format(Locale.ROOT, "  observed %.0f ms", f.observed()));
+        line.append("  observed ").append(amount(f.observed(), ms));
       }
       if (f.threshold() != null) {
-        line.append(
-            String.format(
-                Locale.ROOT,
-                f.quantile() == null ? "  threshold %.0f ms" : "  baseline %.0f ms",
-                f.threshold()));
+        line.append(f.quantile() == null ? "  threshold " : "  baseline ")
+            .append(amount(f.threshold(), ms));
         if (f.quantile() != null) {
-          line.append(String.format(Locale.ROOT, " (p%s)", percentile(f.quantile())));
+          line.append(" (p").append(number(f.quantile() * 100)).append(')');
         }
       }
       if (f.ratio() != null) {
@@ -144,9 +155,14 @@ public final class TimelineReport {
     }
   }
 
-  /** The message on one line, cut to {@link #MAX_MESSAGE} characters. */
+  /** The message on one line (tabs as two spaces), cut to {@link #MAX_MESSAGE} characters. */
   static String oneLine(String message) {
-    String flat = message.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n");
+    String flat =
+        message
+            .replace("\r\n", "\\n")
+            .replace("\n", "\\n")
+            .replace("\r", "\\n")
+            .replace("\t", "  ");
     if (flat.length() <= MAX_MESSAGE) {
       return flat;
     }
@@ -159,9 +175,17 @@ public final class TimelineReport {
     return operation == null ? "-" : operation;
   }
 
-  private static String percentile(double quantile) {
-    double p = quantile * 100;
-    return p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
+  /** A flag's amount: milliseconds for the flags that measure time, else the plain number. */
+  private static String amount(double value, boolean ms) {
+    return ms ? String.format(Locale.ROOT, "%.0f ms", value) : number(value);
+  }
+
+  /** Whole numbers without decimals, others with up to two. */
+  private static String number(double value) {
+    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+      return String.valueOf((long) value);
+    }
+    return String.format(Locale.ROOT, "%.2f", value).replaceAll("0+$", "");
   }
 
   private static int width(

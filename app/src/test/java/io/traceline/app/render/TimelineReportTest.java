@@ -54,6 +54,9 @@ class TimelineReportTest {
         new Bottleneck(BottleneckKind.SEGMENT, "db", "SELECT orders", null, 600, 0.6),
         List.of(
             new Flag(FlagType.SLO_BREACH, "api", 1000.0, 500.0, "request took 1000 ms"),
+            new Flag(FlagType.ERROR, "db", 1.0, null, "1 error line(s) in db"),
+            new Flag(
+                FlagType.MISSING_HOP, "cache", null, null, 0.95, null, null, "cache was in 95%"),
             new Flag(
                 FlagType.SEGMENT_OUTLIER,
                 "db",
@@ -84,7 +87,9 @@ class TimelineReportTest {
         .contains("SLO_BREACH  api  observed 1000 ms  threshold 500 ms  x2.0: request took 1000 ms")
         .contains(
             "SEGMENT_OUTLIER  db SELECT orders  observed 600 ms  baseline 300 ms (p99)  x2.0: db"
-                + " self time 600 ms, twice its p99");
+                + " self time 600 ms, twice its p99")
+        .contains("ERROR  db  observed 1: 1 error line(s) in db")
+        .contains("MISSING_HOP  cache  threshold 0.95: cache was in 95%");
     assertThat(report).contains("+150 ms  api -> db SELECT orders  650 ms  error");
     assertThat(report)
         .containsPattern(
@@ -102,6 +107,6 @@ class TimelineReportTest {
     assertThat(cut)
         .startsWith("y".repeat(TimelineReport.MAX_MESSAGE))
         .endsWith(" ... (" + (TimelineReport.MAX_MESSAGE + 10) + " chars)");
-    assertThat(TimelineReport.oneLine("a\r\nb\nc")).isEqualTo("a\\nb\\nc");
+    assertThat(TimelineReport.oneLine("a\r\nb\nc\td")).isEqualTo("a\\nb\\nc  d");
   }
 }
