@@ -266,7 +266,7 @@ public final class OpenSearchIndexer implements AutoCloseable {
    * the request now, anything else that it never will (bad request, auth).
    */
   private static void expect(Response response, String request, int... accepted)
-      throws OpenSearchUnavailableException, IOException {
+      throws OpenSearchUnavailableException {
     int status = response.getStatus();
     for (int ok : accepted) {
       if (status == ok) {
