@@ -1,5 +1,5 @@
 /**
- * Writes timelines where people and tools read them. This version writes JSON lines (replay
- * output); the OpenSearch bulk indexer comes with the sink stage.
+ * Writes timelines where people and tools read them: JSON lines (replay output) here, OpenSearch in
+ * {@link io.traceline.sink.opensearch}.
  */
 package io.traceline.sink;

@@ -1,0 +1,5 @@
+/**
+ * Indexes timelines, alerts and service edges into OpenSearch: index templates, one versioned bulk
+ * request per batch with a per-item outcome, and retention by deleting expired monthly indices.
+ */
+package io.traceline.sink.opensearch;

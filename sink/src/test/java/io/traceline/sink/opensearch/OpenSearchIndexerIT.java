@@ -1,0 +1,235 @@
+package io.traceline.sink.opensearch;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.traceline.embedded.EmbeddedOpenSearch;
+import io.traceline.embedded.junit.OpenSearchExtension;
+import io.traceline.model.Json;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The indexer against the real OpenSearch server: templates and mappings, revisions that replace
+ * and never go back, per-item rejections, retention, and an outage. Reads back with a plain HTTP
+ * client, not with the code under test.
+ */
+@ExtendWith(OpenSearchExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(300)
+class OpenSearchIndexerIT {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final long NOV_21 = Instant.parse("2026-11-21T10:15:30Z").toEpochMilli();
+  private static final String TIMELINES_NOV = "traceline-timelines-2026.11";
+
+  private static OpenSearchIndexer indexer;
+
+  @BeforeAll
+  static void installTemplates(EmbeddedOpenSearch server) throws Exception {
+    indexer = OpenSearchIndexer.create(OpenSearchSettings.of(server.httpUri()));
+    indexer.installTemplates();
+  }
+
+  @AfterAll
+  static void closeIndexer() throws IOException {
+    indexer.close();
+  }
+
+  private static JsonNode get(EmbeddedOpenSearch server, String path)
+      throws IOException, InterruptedException {
+    return send(server, "GET", path);
+  }
+
+  private static JsonNode send(EmbeddedOpenSearch server, String method, String path)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(server.httpUri().resolve(path))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+    return Json.MAPPER.readTree(response.body());
+  }
+
+  private static Doc timeline(String traceId, int revision, long start) {
+    return Documents.of(DocKind.TIMELINE, null, Fixtures.timelineJson(traceId, revision, start));
+  }
+
+  private static List<Outcome> outcomes(List<ItemResult> results) {
+    return results.stream().map(ItemResult::outcome).toList();
+  }
+
+  @Test
+  @Order(1)
+  void templatesInstallAgainAndDeclareExplicitMappings(EmbeddedOpenSearch server) throws Exception {
+    indexer.installTemplates();
+
+    JsonNode templates = get(server, "/_index_template/traceline-*").path("index_templates");
+    assertThat(templates.findValuesAsText("name"))
+        .containsExactlyInAnyOrder(
+            "traceline-timelines", "traceline-alerts", "traceline-service-edges");
+
+    String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    assertThat(outcomes(indexer.index(List.of(timeline(trace, 1, NOV_21)))))
+        .containsExactly(Outcome.INDEXED);
+
+    JsonNode mapping = get(server, "/" + TIMELINES_NOV + "/_mapping").path(TIMELINES_NOV);
+    JsonNode properties = mapping.path("mappings").path("properties");
+    assertThat(mapping.path("mappings").path("dynamic").asText()).isEqualTo("strict");
+    assertThat(properties.path("traceId").path("type").asText()).isEqualTo("keyword");
+    assertThat(properties.path("services").path("type").asText()).isEqualTo("keyword");
+    assertThat(properties.path("startTime").path("type").asText()).isEqualTo("date");
+    assertThat(properties.path("durationMs").path("type").asText()).isEqualTo("long");
+    assertThat(properties.path("flags").path("type").asText()).isEqualTo("nested");
+    assertThat(properties.path("flags").path("properties").path("type").path("type").asText())
+        .isEqualTo("keyword");
+    JsonNode attributes = properties.path("events").path("properties").path("attributes");
+    assertThat(attributes.path("enabled").asBoolean(true)).isFalse();
+    assertThat(attributes.has("properties")).isFalse();
+    assertThat(mapping.toString()).doesNotContain("customer.tier", "db.statement");
+
+    // Readers use the alias; the stored source is the record's JSON, attributes included.
+    send(server, "POST", "/traceline-timelines/_refresh");
+    JsonNode hit = get(server, "/traceline-timelines/_search?q=traceId:" + trace).path("hits");
+    assertThat(hit.path("total").path("value").asInt()).isEqualTo(1);
+    assertThat(hit.path("hits").get(0).path("_source"))
+        .isEqualTo(Json.MAPPER.readTree(Fixtures.timelineJson(trace, 1, NOV_21)));
+  }
+
+  @Test
+  @Order(2)
+  void aLaterRevisionReplacesTheDocumentAndAnOlderOneIsStale(EmbeddedOpenSearch server)
+      throws Exception {
+    String trace = "0af7651916cd43dd8448eb211c80319c";
+    assertThat(outcomes(indexer.index(List.of(timeline(trace, 1, NOV_21)))))
+        .containsExactly(Outcome.INDEXED);
+    assertThat(outcomes(indexer.index(List.of(timeline(trace, 2, NOV_21)))))
+        .containsExactly(Outcome.INDEXED);
+
+    List<ItemResult> replay =
+        indexer.index(List.of(timeline(trace, 1, NOV_21), timeline(trace, 2, NOV_21)));
+
+    assertThat(outcomes(replay)).containsExactly(Outcome.STALE, Outcome.STALE);
+    assertThat(replay.get(0).status()).isEqualTo(409);
+    assertThat(replay.get(0).reason()).startsWith("version_conflict_engine_exception");
+    JsonNode stored = get(server, "/" + TIMELINES_NOV + "/_doc/" + trace);
+    assertThat(stored.path("_version").asLong()).isEqualTo(2);
+    assertThat(stored.path("_source").path("revision").asInt()).isEqualTo(2);
+    assertThat(stored.path("_source").path("events").size()).isEqualTo(3);
+  }
+
+  @Test
+  @Order(3)
+  void serviceEdgeRevisionsAndAlertsLikewise(EmbeddedOpenSearch server) throws Exception {
+    long minute = Instant.parse("2026-11-21T10:15:00Z").toEpochMilli();
+    String key = Fixtures.edge(minute, 1, 1).key();
+    Doc first = Documents.of(DocKind.SERVICE_EDGE, null, Fixtures.edgeJson(minute, 3, 1));
+    Doc second = Documents.of(DocKind.SERVICE_EDGE, null, Fixtures.edgeJson(minute, 7, 2));
+    String trace = "5b8efff798038103d269b633813fc60c";
+    Doc alert = Documents.of(DocKind.ALERT, null, Fixtures.alertJson(trace, 1, NOV_21));
+
+    assertThat(outcomes(indexer.index(List.of(second, alert))))
+        .containsExactly(Outcome.INDEXED, Outcome.INDEXED);
+    assertThat(outcomes(indexer.index(List.of(first)))).containsExactly(Outcome.STALE);
+
+    JsonNode edge =
+        get(
+            server,
+            "/traceline-service-edges-2026.11/_doc/" + key.replace(" ", "%20").replace(">", "%3E"));
+    assertThat(edge.path("_version").asLong()).isEqualTo(2);
+    assertThat(edge.path("_source").path("calls").asLong()).isEqualTo(7);
+    JsonNode flags =
+        get(server, "/traceline-alerts-2026.11/_doc/" + trace).path("_source").path("flags");
+    assertThat(flags.findValuesAsText("type")).containsExactly("SLO_BREACH");
+  }
+
+  @Test
+  @Order(4)
+  void aDocumentAgainstTheMappingIsRejectedWithItsReasonAndTheRestIndexed(EmbeddedOpenSearch server)
+      throws Exception {
+    String bad = "7d3c8e1f2a6b4c5d9e0f1a2b3c4d5e6f";
+    String good = "1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f";
+    String json = new String(Fixtures.timelineJson(bad, 1, NOV_21), UTF_8);
+    byte[] unknownField = json.replaceFirst("^\\{", "{\"unexpected\":\"x\",").getBytes(UTF_8);
+    byte[] wrongType = json.replace("\"eventCount\":2", "\"eventCount\":\"many\"").getBytes(UTF_8);
+
+    List<ItemResult> results =
+        indexer.index(
+            List.of(
+                Documents.of(DocKind.TIMELINE, null, unknownField),
+                timeline(good, 1, NOV_21),
+                Documents.of(DocKind.TIMELINE, null, wrongType)));
+
+    assertThat(outcomes(results))
+        .containsExactly(Outcome.REJECTED, Outcome.INDEXED, Outcome.REJECTED);
+    assertThat(results.get(0).status()).isEqualTo(400);
+    assertThat(results.get(0).reason())
+        .startsWith("strict_dynamic_mapping_exception")
+        .contains("unexpected");
+    assertThat(results.get(2).reason())
+        .startsWith("mapper_parsing_exception")
+        .contains("eventCount");
+    get(server, "/" + TIMELINES_NOV + "/_doc/" + good);
+  }
+
+  @Test
+  @Order(5)
+  void expiredMonthsAreDeletedAndRecentOnesKept(EmbeddedOpenSearch server) throws Exception {
+    // The integ-test distribution has no Index State Management plugin: the sink does retention.
+    assertThat(get(server, "/_cat/plugins?format=json").toString())
+        .doesNotContain("index-management");
+    long january = Instant.parse("2026-01-15T08:00:00Z").toEpochMilli();
+    assertThat(
+            outcomes(
+                indexer.index(List.of(timeline("9f86d081884c7d659a2feaa0c55ad015", 1, january)))))
+        .containsExactly(Outcome.INDEXED);
+
+    List<String> deleted = indexer.deleteExpired(Instant.parse("2026-11-21T12:00:00Z"));
+
+    assertThat(deleted).containsExactly("traceline-timelines-2026.01");
+    JsonNode left = get(server, "/_cat/indices/traceline-*?format=json&h=index");
+    assertThat(left.findValuesAsText("index"))
+        .contains(TIMELINES_NOV, "traceline-alerts-2026.11", "traceline-service-edges-2026.11")
+        .doesNotContain("traceline-timelines-2026.01");
+    assertThat(indexer.deleteExpired(Instant.parse("2026-11-21T12:00:00Z"))).isEmpty();
+  }
+
+  @Test
+  @Order(6)
+  void anOutageThrowsAndIndexingResumesAfterRestart(EmbeddedOpenSearch server) throws Exception {
+    String trace = "aaaabbbbccccddddeeeeffff00001111";
+    server.stop();
+    try {
+      assertThatThrownBy(() -> indexer.index(List.of(timeline(trace, 1, NOV_21))))
+          .isInstanceOf(OpenSearchUnavailableException.class)
+          .hasMessageStartingWith("POST /_bulk failed");
+      assertThatThrownBy(() -> indexer.installTemplates())
+          .isInstanceOf(OpenSearchUnavailableException.class);
+    } finally {
+      server.restart();
+    }
+
+    assertThat(outcomes(indexer.index(List.of(timeline(trace, 2, NOV_21)))))
+        .containsExactly(Outcome.INDEXED);
+    assertThat(get(server, "/" + TIMELINES_NOV + "/_doc/" + trace).path("_version").asLong())
+        .isEqualTo(2);
+  }
+}
