@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Model values built with the model's own types, as the correlator writes them to Kafka. */
-final class Fixtures {
+public final class Fixtures {
 
   private Fixtures() {}
 
@@ -98,11 +98,11 @@ final class Fixtures {
         .build();
   }
 
-  static byte[] timelineJson(String traceId, int revision, long start) {
+  public static byte[] timelineJson(String traceId, int revision, long start) {
     return Json.writeTimeline(timeline(traceId, revision, start));
   }
 
-  static byte[] alertJson(String traceId, int revision, long start) {
+  public static byte[] alertJson(String traceId, int revision, long start) {
     return Json.writeAlert(Alert.of(timeline(traceId, revision, start)));
   }
 
@@ -111,7 +111,7 @@ final class Fixtures {
         minute, "shop-api", "checkout-fn", calls, 0, 12.0, 40.0, 90.0, 95.0, revision);
   }
 
-  static byte[] edgeJson(long minute, long calls, int revision) {
+  public static byte[] edgeJson(long minute, long calls, int revision) {
     return Json.writeEdgeStats(edge(minute, calls, revision));
   }
 }

@@ -1,0 +1,2 @@
+/** The sink's Kafka side: consumes the pipeline's outputs and indexes them into OpenSearch. */
+package io.traceline.sink.kafka;

@@ -1,0 +1,336 @@
+package io.traceline.sink.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.traceline.embedded.EmbeddedKafka;
+import io.traceline.embedded.EmbeddedOpenSearch;
+import io.traceline.embedded.junit.EmbeddedKafkaExtension;
+import io.traceline.embedded.junit.OpenSearchExtension;
+import io.traceline.model.DeadLetters;
+import io.traceline.model.Json;
+import io.traceline.model.Topics;
+import io.traceline.sink.opensearch.Fixtures;
+import io.traceline.sink.opensearch.OpenSearchIndexer;
+import io.traceline.sink.opensearch.OpenSearchSettings;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The sink on a real broker and the real OpenSearch server: every timeline exactly once at its
+ * latest revision, bad records in the DLQ with their reason, offsets committed once acknowledged,
+ * and an OpenSearch outage mid-stream that pauses consumption and loses nothing. Reads back with a
+ * plain HTTP client and Kafka's admin client, not with the code under test. Each test uses its own
+ * consumer group and trace ids.
+ */
+@ExtendWith({EmbeddedKafkaExtension.class, OpenSearchExtension.class})
+@Timeout(120)
+class SinkServiceIT {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final int PARTITIONS = 3;
+  private static final List<String> TOPICS =
+      List.of(Topics.TIMELINES, Topics.ALERTS, Topics.SERVICE_EDGES);
+
+  private static KafkaProducer<byte[], byte[]> producer;
+  private static Admin admin;
+
+  @BeforeAll
+  static void topics(EmbeddedKafka kafka) {
+    for (String topic : TOPICS) {
+      kafka.createTopic(topic, PARTITIONS);
+    }
+    kafka.createTopic(Topics.DLQ, 1);
+    producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
+    admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+  }
+
+  @AfterAll
+  static void close() {
+    producer.close();
+    admin.close();
+  }
+
+  @Test
+  void indexesEveryDocumentOnceAtItsLatestRevisionAndDeadLettersBadRecords(
+      EmbeddedKafka kafka, EmbeddedOpenSearch search) throws Exception {
+    long start = System.currentTimeMillis() - 60_000;
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      String trace = traceId('a', t);
+      for (int revision = 1; revision <= 3; revision++) {
+        records.add(record(Topics.TIMELINES, trace, Fixtures.timelineJson(trace, revision, start)));
+      }
+      records.add(record(Topics.ALERTS, trace, Fixtures.alertJson(trace, 1, start)));
+    }
+    long minute = start / 60_000 * 60_000;
+    for (int revision = 1; revision <= 2; revision++) {
+      records.add(
+          new ProducerRecord<>(
+              Topics.SERVICE_EDGES, null, Fixtures.edgeJson(minute, 10L * revision, revision)));
+    }
+    Collections.shuffle(records, new Random(7));
+    for (ProducerRecord<byte[], byte[]> record : records) {
+      produce(record);
+    }
+    produce(record(Topics.TIMELINES, traceId('a', 99), utf8("not json")));
+
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    String group = "sink-it-all";
+    try (OpenSearchIndexer indexer = indexer(search);
+        SinkService sink = service(kafka, indexer, registry, group)) {
+      sink.start();
+      await(() -> committedUpToEnd(group), "every record committed");
+      assertThat(sink.failure()).isNull();
+    }
+
+    Map<String, List<Long>> revisions = revisionsById(search, "traceline-timelines", 'a');
+    assertThat(revisions).hasSize(8);
+    assertThat(revisions.values()).allSatisfy(r -> assertThat(r).containsExactly(3L));
+    assertThat(revisionsById(search, "traceline-alerts", 'a')).hasSize(8);
+    JsonNode edges = search(search, "traceline-service-edges");
+    assertThat(edges).hasSize(1);
+    assertThat(edges.get(0).path("_source").path("calls").asLong()).isEqualTo(20);
+
+    List<ConsumerRecord<byte[], byte[]>> dlq = deadLetters(kafka);
+    assertThat(dlq).hasSize(1);
+    ConsumerRecord<byte[], byte[]> dead = dlq.get(0);
+    assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not json");
+    assertThat(header(dead, DeadLetters.REASON)).isEqualTo(SinkService.UNDECODABLE);
+    assertThat(header(dead, DeadLetters.DETAIL)).contains("not valid JSON");
+    assertThat(header(dead, DeadLetters.STAGE)).isEqualTo("sink");
+    assertThat(header(dead, DeadLetters.SOURCE)).isEqualTo(Topics.TIMELINES);
+    assertThat(header(dead, DeadLetters.OFFSET)).isNotBlank();
+    assertThat(
+            registry
+                .get("traceline.sink.dead.letters")
+                .tag("reason", SinkService.UNDECODABLE)
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(registry.get("traceline.sink.documents").tag("outcome", "indexed").counter().count())
+        .isGreaterThanOrEqualTo(8 + 8 + 1);
+  }
+
+  @Test
+  void anOutagePausesConsumptionAndLosesNothing(EmbeddedKafka kafka, EmbeddedOpenSearch search)
+      throws Exception {
+    long start = System.currentTimeMillis() - 60_000;
+    for (int t = 0; t < 5; t++) {
+      String trace = traceId('b', t);
+      produce(record(Topics.TIMELINES, trace, Fixtures.timelineJson(trace, 1, start)));
+    }
+
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    String group = "sink-it-outage";
+    try (OpenSearchIndexer indexer = indexer(search);
+        SinkService sink = service(kafka, indexer, registry, group)) {
+      sink.start();
+      await(() -> committedUpToEnd(group), "the first revisions committed");
+      assertThat(revisionsById(search, "traceline-timelines", 'b')).hasSize(5);
+
+      assertThat(registry.get("traceline.sink.outages").counter().count()).isZero();
+      search.stop();
+      Map<TopicPartition, Long> before = committed(group);
+      for (int t = 0; t < 8; t++) {
+        String trace = traceId('b', t);
+        for (int revision = t < 5 ? 3 : 1; revision >= (t < 5 ? 2 : 1); revision--) {
+          produce(record(Topics.TIMELINES, trace, Fixtures.timelineJson(trace, revision, start)));
+        }
+      }
+      await(() -> registry.get("traceline.sink.outages").counter().count() == 1, "the sink paused");
+      // Several backoff rounds pass while OpenSearch is down: nothing new is committed.
+      await(
+          () -> registry.get("traceline.sink.retries").counter().count() >= 5,
+          "several attempts during the outage");
+      assertThat(committed(group)).isEqualTo(before);
+      assertThat(sink.failure()).isNull();
+
+      search.restart();
+      await(() -> committedUpToEnd(group), "every record committed after the restart");
+      assertThat(sink.failure()).isNull();
+    }
+
+    Map<String, List<Long>> revisions = revisionsById(search, "traceline-timelines", 'b');
+    assertThat(revisions).hasSize(8);
+    for (int t = 0; t < 8; t++) {
+      assertThat(revisions.get(traceId('b', t))).containsExactly(t < 5 ? 3L : 1L);
+    }
+  }
+
+  private static SinkService service(
+      EmbeddedKafka kafka, OpenSearchIndexer indexer, SimpleMeterRegistry registry, String group) {
+    SinkSettings settings =
+        SinkSettings.of(kafka.bootstrapServers())
+            .withGroupId(group)
+            .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+    return new SinkService(settings, indexer, registry, Clock.systemUTC());
+  }
+
+  private static OpenSearchIndexer indexer(EmbeddedOpenSearch search) {
+    return OpenSearchIndexer.create(
+        new OpenSearchSettings(
+            List.of(search.httpUri()),
+            null,
+            null,
+            null,
+            null,
+            Duration.ofSeconds(5),
+            OpenSearchSettings.DEFAULT_RETENTION));
+  }
+
+  /** A 32-hex trace id: the test's letter, then the number. */
+  private static String traceId(char test, int n) {
+    return test + String.format("%031x", n);
+  }
+
+  private static ProducerRecord<byte[], byte[]> record(String topic, String key, byte[] value) {
+    return new ProducerRecord<>(topic, utf8(key), value);
+  }
+
+  private static void produce(ProducerRecord<byte[], byte[]> record) throws Exception {
+    producer.send(record).get();
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Map<TopicPartition, Long> committed(String group) throws Exception {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    committed.forEach((tp, o) -> offsets.put(tp, o == null ? 0 : o.offset()));
+    return offsets;
+  }
+
+  /** Whether the group committed every partition of the three topics up to its end. */
+  private static boolean committedUpToEnd(String group) {
+    try {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (String topic : TOPICS) {
+        for (int p = 0; p < PARTITIONS; p++) {
+          latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+      }
+      Map<TopicPartition, Long> committed = committed(group);
+      return admin.listOffsets(latest).all().get().entrySet().stream()
+          .allMatch(
+              e ->
+                  e.getValue().offset() == 0
+                      || committed.getOrDefault(e.getKey(), -1L) == e.getValue().offset());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+      Thread.onSpinWait();
+      synchronized (SinkServiceIT.class) {
+        SinkServiceIT.class.wait(100);
+      }
+    }
+  }
+
+  /** Revisions of every document with the test's trace-id prefix, by id, across the alias. */
+  private static Map<String, List<Long>> revisionsById(
+      EmbeddedOpenSearch search, String alias, char test) throws IOException, InterruptedException {
+    Map<String, List<Long>> revisions = new HashMap<>();
+    for (JsonNode hit : search(search, alias)) {
+      String traceId = hit.path("_source").path("traceId").asText();
+      if (traceId.charAt(0) == test) {
+        revisions
+            .computeIfAbsent(traceId, k -> new ArrayList<>())
+            .add(hit.path("_source").path("revision").asLong());
+      }
+    }
+    return revisions;
+  }
+
+  private static JsonNode search(EmbeddedOpenSearch search, String alias)
+      throws IOException, InterruptedException {
+    send(search, "POST", "/" + alias + "/_refresh");
+    return send(search, "GET", "/" + alias + "/_search?size=1000").path("hits").path("hits");
+  }
+
+  private static JsonNode send(EmbeddedOpenSearch search, String method, String path)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(search.httpUri().resolve(path))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+    return Json.MAPPER.readTree(response.body());
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> deadLetters(EmbeddedKafka kafka) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "sink-it-dlq-reader",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.DLQ));
+      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (records.isEmpty() && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+      }
+      consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+      return records;
+    }
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+}
