@@ -1,0 +1,2 @@
+/** {@code traceline sink}: the sink stage as a service, Kafka to OpenSearch. */
+package io.traceline.app.sink;
