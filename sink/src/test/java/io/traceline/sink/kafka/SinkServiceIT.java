@@ -111,6 +111,17 @@ class SinkServiceIT {
       produce(record);
     }
     produce(record(Topics.TIMELINES, traceId('a', 99), utf8("not json")));
+    String unmapped = traceId('a', 98);
+    produce(
+        record(
+            Topics.TIMELINES,
+            unmapped,
+            utf8(
+                "{\"traceId\":\""
+                    + unmapped
+                    + "\",\"revision\":1,\"startTime\":"
+                    + start
+                    + ",\"notInTheMapping\":true}")));
 
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     String group = "sink-it-all";
@@ -129,15 +140,31 @@ class SinkServiceIT {
     assertThat(edges).hasSize(1);
     assertThat(edges.get(0).path("_source").path("calls").asLong()).isEqualTo(20);
 
-    List<ConsumerRecord<byte[], byte[]>> dlq = deadLetters(kafka);
-    assertThat(dlq).hasSize(1);
-    ConsumerRecord<byte[], byte[]> dead = dlq.get(0);
+    Map<String, ConsumerRecord<byte[], byte[]>> dlq = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> letter : deadLetters(kafka, 2)) {
+      dlq.put(header(letter, DeadLetters.REASON), letter);
+    }
+    assertThat(dlq).containsOnlyKeys(SinkService.UNDECODABLE, SinkService.REJECTED);
+    ConsumerRecord<byte[], byte[]> dead = dlq.get(SinkService.UNDECODABLE);
     assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not json");
-    assertThat(header(dead, DeadLetters.REASON)).isEqualTo(SinkService.UNDECODABLE);
     assertThat(header(dead, DeadLetters.DETAIL)).contains("not valid JSON");
     assertThat(header(dead, DeadLetters.STAGE)).isEqualTo("sink");
     assertThat(header(dead, DeadLetters.SOURCE)).isEqualTo(Topics.TIMELINES);
     assertThat(header(dead, DeadLetters.OFFSET)).isNotBlank();
+    ConsumerRecord<byte[], byte[]> rejected = dlq.get(SinkService.REJECTED);
+    assertThat(new String(rejected.key(), StandardCharsets.UTF_8)).isEqualTo(unmapped);
+    assertThat(header(rejected, DeadLetters.DETAIL))
+        .startsWith("strict_dynamic_mapping_exception: ")
+        .contains("notInTheMapping");
+    assertThat(header(rejected, DeadLetters.STAGE)).isEqualTo("sink");
+    assertThat(revisionsById(search, "traceline-timelines", 'a')).doesNotContainKey(unmapped);
+    assertThat(
+            registry
+                .get("traceline.sink.dead.letters")
+                .tag("reason", SinkService.REJECTED)
+                .counter()
+                .count())
+        .isEqualTo(1.0);
     assertThat(
             registry
                 .get("traceline.sink.dead.letters")
@@ -306,7 +333,9 @@ class SinkServiceIT {
     return Json.MAPPER.readTree(response.body());
   }
 
-  private static List<ConsumerRecord<byte[], byte[]>> deadLetters(EmbeddedKafka kafka) {
+  /** The DLQ's records: waits (bounded) for {@code expected}, then polls once more for extras. */
+  private static List<ConsumerRecord<byte[], byte[]>> deadLetters(
+      EmbeddedKafka kafka, int expected) {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -321,7 +350,7 @@ class SinkServiceIT {
       consumer.subscribe(List.of(Topics.DLQ));
       List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (records.isEmpty() && System.nanoTime() < deadline) {
+      while (records.size() < expected && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(500)).forEach(records::add);
       }
       consumer.poll(Duration.ofMillis(500)).forEach(records::add);
