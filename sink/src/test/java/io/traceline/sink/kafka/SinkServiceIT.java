@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -288,14 +289,12 @@ class SinkServiceIT {
     }
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+  /** Bounded polling, paced by a round trip to the broker rather than a sleep. */
+  private static void await(BooleanSupplier condition, String what) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-      Thread.onSpinWait();
-      synchronized (SinkServiceIT.class) {
-        SinkServiceIT.class.wait(100);
-      }
+      admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
     }
   }
 
