@@ -103,6 +103,7 @@ public final class SinkService implements AutoCloseable {
    * @param settings the consumer's settings; must have no {@link SinkSettings#problems()}
    * @param indexer where documents go; the caller closes it after this service
    * @param registry where the counters go
+   * @param clock what deletes expired indices measures their age against
    */
   public SinkService(
       SinkSettings settings, OpenSearchIndexer indexer, MeterRegistry registry, Clock clock) {
@@ -122,6 +123,7 @@ public final class SinkService implements AutoCloseable {
     this.thread = new Thread(this::run, "traceline-sink");
   }
 
+  /** The consumer's properties: the raw ones, then those the sink owns. */
   static Map<String, Object> consumerConfig(SinkSettings settings) {
     Map<String, Object> config = new HashMap<>(settings.properties());
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
@@ -133,9 +135,13 @@ public final class SinkService implements AutoCloseable {
     return config;
   }
 
+  /**
+   * The DLQ producer's properties: the raw ones a producer knows (security, client tuning; a
+   * consumer's fetch settings would only be logged as unknown), then acks from every replica and
+   * idempotence.
+   */
   static Map<String, Object> producerConfig(SinkSettings settings) {
     Map<String, Object> config = new HashMap<>();
-    // Only the properties both clients understand (security, client tuning) reach the producer.
     Set<String> producerKeys = ProducerConfig.configNames();
     settings
         .properties()
