@@ -223,6 +223,68 @@ class SinkServiceIT {
     }
   }
 
+  @Test
+  void aSecondInstanceSharesThePartitionsAndTheFirstLeavesWithoutLoss(
+      EmbeddedKafka kafka, EmbeddedOpenSearch search) throws Exception {
+    long start = System.currentTimeMillis() - 60_000;
+    SimpleMeterRegistry first = new SimpleMeterRegistry();
+    SimpleMeterRegistry second = new SimpleMeterRegistry();
+    String group = "sink-it-rebalance";
+    try (OpenSearchIndexer indexer = indexer(search)) {
+      SinkService one = service(kafka, indexer, first, group);
+      try (SinkService two = service(kafka, indexer, second, group)) {
+        one.start();
+        produceRevisions('c', 0, 6, 1, start);
+        await(() -> committedUpToEnd(group), "the first instance committed");
+        two.start();
+        await(() -> membersWithPartitions(group) == 2, "both instances own partitions");
+        produceRevisions('c', 0, 12, 2, start);
+        await(
+            () -> indexed(second) > 0 && committedUpToEnd(group),
+            "both instances indexed and every record committed");
+        one.close();
+        produceRevisions('c', 0, 12, 3, start);
+        await(() -> committedUpToEnd(group), "the second instance took every partition over");
+        assertThat(two.failure()).isNull();
+      } finally {
+        one.close();
+      }
+    }
+    Map<String, List<Long>> revisions = revisionsById(search, "traceline-timelines", 'c');
+    assertThat(revisions).hasSize(12);
+    assertThat(revisions.values()).allSatisfy(r -> assertThat(r).containsExactly(3L));
+  }
+
+  /** How many members of the group have partitions assigned. */
+  private static long membersWithPartitions(String group) {
+    try {
+      return admin
+          .describeConsumerGroups(List.of(group))
+          .describedGroups()
+          .get(group)
+          .get()
+          .members()
+          .stream()
+          .filter(m -> !m.assignment().topicPartitions().isEmpty())
+          .count();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static double indexed(SimpleMeterRegistry registry) {
+    return registry.get("traceline.sink.documents").tag("outcome", "indexed").counter().count();
+  }
+
+  /** Revision {@code revision} of traces {@code from} to {@code to - 1} of the test's letter. */
+  private static void produceRevisions(char test, int from, int to, int revision, long start)
+      throws Exception {
+    for (int t = from; t < to; t++) {
+      String trace = traceId(test, t);
+      produce(record(Topics.TIMELINES, trace, Fixtures.timelineJson(trace, revision, start)));
+    }
+  }
+
   private static SinkService service(
       EmbeddedKafka kafka, OpenSearchIndexer indexer, SimpleMeterRegistry registry, String group) {
     SinkSettings settings =
