@@ -5,14 +5,20 @@ import io.traceline.app.render.TimelineReport;
 import io.traceline.model.Json;
 import io.traceline.model.Timeline;
 import io.traceline.model.TraceIds;
+import io.traceline.sink.opensearch.DocKind;
+import io.traceline.sink.opensearch.OpenSearchIndexer;
+import io.traceline.sink.opensearch.OpenSearchSettings;
+import io.traceline.sink.opensearch.OpenSearchUnavailableException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,8 +29,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code traceline trace <trace-id>}: finds a request's timeline at its latest revision and shows
  * it in full ({@link TimelineReport}) or as JSON. The id may be in any form ingest recognises (W3C
- * {@code traceparent}, X-Ray id or header, B3, 32 hex). Reads the timelines {@code traceline
- * replay} writes (JSON lines); a line that is no timeline is skipped and counted on stderr.
+ * {@code traceparent}, X-Ray id or header, B3, 32 hex). Reads it from OpenSearch, where {@code
+ * traceline sink} indexes timelines, or from the timelines {@code traceline replay} writes (JSON
+ * lines; a line that is no timeline is skipped and counted on stderr).
  */
 @Command(
     name = "trace",
@@ -32,7 +39,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Shows one request's timeline: the Gantt chart, segments, gaps, flags, calls and the",
       "ordered log lines (or --json). The trace id may be a W3C traceparent, an X-Ray id or",
-      "header, a B3 id or 32 hex. Reads the timelines `traceline replay` writes (JSON lines)."
+      "header, a B3 id or 32 hex. Reads it from OpenSearch (--opensearch, where `traceline sink`",
+      "indexes timelines) or from the JSON lines `traceline replay` writes (--from)."
     })
 public final class TraceCommand implements Callable<Integer> {
 
@@ -44,10 +52,15 @@ public final class TraceCommand implements Callable<Integer> {
 
   @Option(
       names = "--from",
-      required = true,
       paramLabel = "FILE",
       description = "Timelines as JSON lines (the output of `traceline replay`).")
   Path from;
+
+  @Option(
+      names = "--opensearch",
+      paramLabel = "URL",
+      description = "OpenSearch, where `traceline sink` indexes timelines (http://host:9200).")
+  URI opensearch;
 
   @Option(names = "--json", description = "Print the timeline's JSON instead of the report.")
   boolean json;
@@ -65,13 +78,15 @@ public final class TraceCommand implements Callable<Integer> {
     String canonical = canonical();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Found found = find(canonical);
+    Found found = opensearch != null ? fromOpenSearch(canonical) : find(canonical);
     if (found.skipped() > 0) {
       err.printf(
           "traceline trace: %d lines of %s are no timeline; skipped%n", found.skipped(), from);
     }
     if (found.timeline() == null) {
-      err.printf("traceline trace: no timeline of trace %s in %s%n", canonical, from);
+      err.printf(
+          "traceline trace: no timeline of trace %s in %s%n",
+          canonical, opensearch != null ? opensearch : from);
       err.flush();
       return NOT_FOUND;
     }
@@ -92,8 +107,12 @@ public final class TraceCommand implements Callable<Integer> {
     if (result instanceof TraceIds.Rejected rejected) {
       problems.add("TRACE-ID '" + traceId + "' is no trace id (" + rejected.reason() + ")");
     }
-    if (!Files.isReadable(from) || Files.isDirectory(from)) {
+    if ((from == null) == (opensearch == null)) {
+      problems.add("give one of --from FILE and --opensearch URL");
+    } else if (from != null && (!Files.isReadable(from) || Files.isDirectory(from))) {
       problems.add("--from " + from + " is not a readable file");
+    } else if (opensearch != null) {
+      OpenSearchSettings.of(opensearch).problems().forEach(p -> problems.add("--opensearch: " + p));
     }
     if (width < 10 || width > 500) {
       problems.add("--width must be between 10 and 500, was " + width);
@@ -106,6 +125,16 @@ public final class TraceCommand implements Callable<Integer> {
 
   /** The latest revision of the trace in the file, and the lines that were no timeline. */
   private record Found(Timeline timeline, int skipped) {}
+
+  private Found fromOpenSearch(String canonical) throws IOException {
+    try (OpenSearchIndexer search = OpenSearchIndexer.create(OpenSearchSettings.of(opensearch))) {
+      Optional<byte[]> json = search.latest(DocKind.TIMELINE, canonical);
+      return new Found(json.map(Json::readTimeline).orElse(null), 0);
+    } catch (OpenSearchUnavailableException e) {
+      throw new IOException(
+          "OpenSearch at " + opensearch + " is unavailable: " + e.getMessage(), e);
+    }
+  }
 
   private Found find(String canonical) throws IOException {
     Timeline latest = null;

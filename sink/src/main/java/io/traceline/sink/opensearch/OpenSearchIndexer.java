@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.apache.hc.client5.http.auth.AuthScope;
 import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
@@ -213,6 +214,45 @@ public final class OpenSearchIndexer implements AutoCloseable {
       }
     }
     return expired;
+  }
+
+  /**
+   * The stored document of {@code kind} with id {@code id} at its highest version (a trace's
+   * revisions may sit in two monthly indices; see the README), as JSON, or empty when there is
+   * none.
+   *
+   * @throws OpenSearchUnavailableException when OpenSearch cannot take the request now
+   */
+  public Optional<byte[]> latest(DocKind kind, String id) throws OpenSearchUnavailableException {
+    String request = "GET /" + kind.alias() + "/_search";
+    byte[] query;
+    try {
+      query =
+          Json.MAPPER.writeValueAsBytes(
+              Map.of(
+                  "version",
+                  true,
+                  "size",
+                  10,
+                  "query",
+                  Map.of("ids", Map.of("values", List.of(id)))));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (Response response = send("POST", "/" + kind.alias() + "/_search", Map.of(), query)) {
+      expect(response, request, 200, 404);
+      JsonNode best = null;
+      for (JsonNode hit : readBody(response).path("hits").path("hits")) {
+        if (best == null || hit.path("_version").asLong() > best.path("_version").asLong()) {
+          best = hit;
+        }
+      }
+      return best == null
+          ? Optional.empty()
+          : Optional.of(Json.MAPPER.writeValueAsBytes(best.path("_source")));
+    } catch (IOException e) {
+      throw unavailable(request, e);
+    }
   }
 
   private static List<String> aliasPatterns() {
