@@ -175,6 +175,27 @@ public final class EmbeddedOpenSearch implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port);
   }
 
+  /**
+   * Sends one REST request to the server, {@code json} (or nothing, when null) as its body; for
+   * tests that read back or prepare what they check, whatever the status.
+   *
+   * @throws IOException when the server cannot be reached (a {@link ConnectException} while it is
+   *     stopped)
+   */
+  public HttpResponse<String> send(String method, String path, String json)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(httpUri().resolve(path)).timeout(Duration.ofSeconds(30));
+    if (json == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .method(method, HttpRequest.BodyPublishers.ofString(json))
+          .header("Content-Type", "application/json");
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** The HTTP port; the same across {@link #stop()} and {@link #restart()}. */
   public int port() {
     return port;

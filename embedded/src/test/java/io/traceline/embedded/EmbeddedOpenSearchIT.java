@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.traceline.embedded.junit.OpenSearchExtension;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -29,29 +25,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(300)
 class EmbeddedOpenSearchIT {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-  private static HttpResponse<String> send(
-      EmbeddedOpenSearch server, String method, String path, String json)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(server.httpUri().resolve(path)).timeout(Duration.ofSeconds(30));
-    request.method(
-        method,
-        json == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(json));
-    if (json != null) {
-      request.header("Content-Type", "application/json");
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
   @Test
   @Order(1)
   void servesTheDeclaredVersionOnLoopback(EmbeddedOpenSearch server) throws Exception {
     assertThat(server.httpUri()).isEqualTo(URI.create("http://127.0.0.1:" + server.port()));
-    HttpResponse<String> root = send(server, "GET", "/", null);
+    HttpResponse<String> root = server.send("GET", "/", null);
     assertThat(root.statusCode()).isEqualTo(200);
     assertThat(root.body())
         .containsPattern(
@@ -59,7 +37,7 @@ class EmbeddedOpenSearchIT {
         .containsPattern("\"distribution\"\\s*:\\s*\"opensearch\"");
     assertThat(EmbeddedOpenSearch.VERSION).startsWith("2.19.");
     // The integ-test distribution has no security plugin: plain HTTP, no credentials.
-    HttpResponse<String> plugins = send(server, "GET", "/_cat/plugins", null);
+    HttpResponse<String> plugins = server.send("GET", "/_cat/plugins", null);
     assertThat(plugins.statusCode()).isEqualTo(200);
     assertThat(plugins.body()).doesNotContain("security");
   }
@@ -69,13 +47,12 @@ class EmbeddedOpenSearchIT {
   void indexesADocumentAndKeepsItAndThePortAcrossStopAndRestart(EmbeddedOpenSearch server)
       throws Exception {
     HttpResponse<String> indexed =
-        send(
-            server,
+        server.send(
             "PUT",
             "/traces/_doc/t-1?refresh=true",
             "{\"traceId\":\"t-1\",\"service\":\"orders-api\"}");
     assertThat(indexed.statusCode()).as(indexed.body()).isEqualTo(201);
-    HttpResponse<String> read = send(server, "GET", "/traces/_doc/t-1", null);
+    HttpResponse<String> read = server.send("GET", "/traces/_doc/t-1", null);
     assertThat(read.statusCode()).isEqualTo(200);
     assertThat(read.body()).contains("\"found\":true", "\"service\":\"orders-api\"");
 
@@ -85,13 +62,13 @@ class EmbeddedOpenSearchIT {
     assertThat(server.isRunning()).isFalse();
     assertThat(server.process()).isEmpty();
     assertThat(before.isAlive()).isFalse();
-    assertThatThrownBy(() -> send(server, "GET", "/", null)).isInstanceOf(ConnectException.class);
+    assertThatThrownBy(() -> server.send("GET", "/", null)).isInstanceOf(ConnectException.class);
 
     server.restart();
     assertThat(server.isRunning()).isTrue();
     assertThat(server.port()).isEqualTo(port);
     assertThat(server.process().orElseThrow().pid()).isNotEqualTo(before.pid());
-    HttpResponse<String> again = send(server, "GET", "/traces/_doc/t-1", null);
+    HttpResponse<String> again = server.send("GET", "/traces/_doc/t-1", null);
     assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
     assertThat(again.body()).contains("\"found\":true", "\"service\":\"orders-api\"");
   }

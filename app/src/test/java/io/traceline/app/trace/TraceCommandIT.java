@@ -16,9 +16,6 @@ import io.traceline.sink.opensearch.OpenSearchIndexer;
 import io.traceline.sink.opensearch.OpenSearchSettings;
 import io.traceline.sink.opensearch.Outcome;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,14 +56,7 @@ class TraceCommandIT {
       assertThat(indexer.index(docs)).extracting(ItemResult::outcome).containsOnly(Outcome.INDEXED);
     }
     // Searchable once refreshed.
-    HttpResponse<Void> refreshed =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(opensearch.resolve("/_refresh"))
-                    .POST(HttpRequest.BodyPublishers.noBody())
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-    assertThat(refreshed.statusCode()).isEqualTo(200);
+    assertThat(server.send("POST", "/_refresh", null).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -15,8 +15,6 @@ import io.traceline.sink.opensearch.Fixtures;
 import io.traceline.sink.opensearch.OpenSearchIndexer;
 import io.traceline.sink.opensearch.OpenSearchSettings;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -60,7 +58,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(120)
 class SinkServiceIT {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final int PARTITIONS = 3;
   private static final List<String> TOPICS =
       List.of(Topics.TIMELINES, Topics.ALERTS, Topics.SERVICE_EDGES);
@@ -383,13 +380,7 @@ class SinkServiceIT {
 
   private static JsonNode send(EmbeddedOpenSearch search, String method, String path)
       throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(search.httpUri().resolve(path))
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(30))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = search.send(method, path, null);
     assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
     return Json.MAPPER.readTree(response.body());
   }

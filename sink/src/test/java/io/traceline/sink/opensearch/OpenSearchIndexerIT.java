@@ -9,10 +9,7 @@ import io.traceline.embedded.EmbeddedOpenSearch;
 import io.traceline.embedded.junit.OpenSearchExtension;
 import io.traceline.model.Json;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +31,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(300)
 class OpenSearchIndexerIT {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final long NOV_21 = Instant.parse("2026-11-21T10:15:30Z").toEpochMilli();
   private static final String TIMELINES_NOV = "traceline-timelines-2026.11";
 
@@ -58,13 +54,7 @@ class OpenSearchIndexerIT {
 
   private static JsonNode send(EmbeddedOpenSearch server, String method, String path)
       throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(server.httpUri().resolve(path))
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(30))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = server.send(method, path, null);
     assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
     return Json.MAPPER.readTree(response.body());
   }
