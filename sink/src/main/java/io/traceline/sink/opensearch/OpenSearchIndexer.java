@@ -6,30 +6,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import org.apache.hc.client5.http.auth.AuthScope;
-import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
-import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
-import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.ssl.SSLContextBuilder;
-import org.apache.hc.core5.util.Timeout;
-import org.opensearch.client.json.jackson.JacksonJsonpMapper;
-import org.opensearch.client.opensearch.generic.Body;
-import org.opensearch.client.opensearch.generic.OpenSearchGenericClient;
-import org.opensearch.client.opensearch.generic.Requests;
-import org.opensearch.client.opensearch.generic.Response;
-import org.opensearch.client.transport.OpenSearchTransport;
-import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 
 /**
  * Writes documents to OpenSearch with the official client: installs the index templates, sends a
@@ -44,16 +25,10 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBui
  */
 public final class OpenSearchIndexer implements AutoCloseable {
 
-  private static final String JSON = "application/json";
+  private final OpenSearchConnection connection;
 
-  private final OpenSearchTransport transport;
-  private final OpenSearchGenericClient client;
-  private final OpenSearchSettings settings;
-
-  private OpenSearchIndexer(OpenSearchTransport transport, OpenSearchSettings settings) {
-    this.transport = transport;
-    this.client = new OpenSearchGenericClient(transport);
-    this.settings = settings;
+  private OpenSearchIndexer(OpenSearchConnection connection) {
+    this.connection = connection;
   }
 
   /**
@@ -64,67 +39,7 @@ public final class OpenSearchIndexer implements AutoCloseable {
    *     cannot be read
    */
   public static OpenSearchIndexer create(OpenSearchSettings settings) {
-    List<String> problems = settings.problems();
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("invalid OpenSearch settings: " + problems);
-    }
-    HttpHost[] hosts =
-        settings.endpoints().stream()
-            .map(u -> new HttpHost(u.getScheme(), u.getHost(), port(u)))
-            .toArray(HttpHost[]::new);
-    SSLContext ssl = settings.trustStore() == null ? null : sslContext(settings);
-    Timeout timeout = Timeout.of(settings.requestTimeout());
-    OpenSearchTransport transport =
-        ApacheHttpClient5TransportBuilder.builder(hosts)
-            .setMapper(new JacksonJsonpMapper(Json.MAPPER.copy()))
-            .setRequestConfigCallback(request -> request.setResponseTimeout(timeout))
-            .setHttpClientConfigCallback(
-                http -> {
-                  PoolingAsyncClientConnectionManagerBuilder connections =
-                      PoolingAsyncClientConnectionManagerBuilder.create()
-                          .setMaxConnPerRoute(
-                              ApacheHttpClient5TransportBuilder.DEFAULT_MAX_CONN_PER_ROUTE)
-                          .setMaxConnTotal(ApacheHttpClient5TransportBuilder.DEFAULT_MAX_CONN_TOTAL)
-                          .setDefaultConnectionConfig(
-                              ConnectionConfig.custom().setConnectTimeout(timeout).build());
-                  if (ssl != null) {
-                    connections.setTlsStrategy(
-                        ClientTlsStrategyBuilder.create().setSslContext(ssl).build());
-                  }
-                  http.setConnectionManager(connections.build());
-                  if (settings.username() != null) {
-                    BasicCredentialsProvider credentials = new BasicCredentialsProvider();
-                    for (HttpHost host : hosts) {
-                      credentials.setCredentials(
-                          new AuthScope(host),
-                          new UsernamePasswordCredentials(
-                              settings.username(), settings.password().toCharArray()));
-                    }
-                    http.setDefaultCredentialsProvider(credentials);
-                  }
-                  return http;
-                })
-            .build();
-    return new OpenSearchIndexer(transport, settings);
-  }
-
-  private static int port(URI uri) {
-    if (uri.getPort() != -1) {
-      return uri.getPort();
-    }
-    return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 9200;
-  }
-
-  private static SSLContext sslContext(OpenSearchSettings settings) {
-    char[] password =
-        settings.trustStorePassword() == null ? null : settings.trustStorePassword().toCharArray();
-    try {
-      return SSLContextBuilder.create().loadTrustMaterial(settings.trustStore(), password).build();
-    } catch (IOException | GeneralSecurityException e) {
-      // The message names the file, never the password.
-      throw new IllegalArgumentException(
-          "cannot load the trust store " + settings.trustStore() + ": " + e.getMessage(), e);
-    }
+    return new OpenSearchIndexer(OpenSearchConnection.open(settings));
   }
 
   /**
@@ -137,13 +52,7 @@ public final class OpenSearchIndexer implements AutoCloseable {
   public void installTemplates() throws OpenSearchUnavailableException {
     for (DocKind kind : DocKind.values()) {
       byte[] template = resource(kind.templateResource());
-      String request = "PUT /_index_template/" + kind.alias();
-      try (Response response =
-          send("PUT", "/_index_template/" + kind.alias(), Map.of(), template)) {
-        expect(response, request, 200);
-      } catch (IOException e) {
-        throw unavailable(request, e);
-      }
+      connection.json("PUT", "/_index_template/" + kind.alias(), Map.of(), template, 200);
     }
   }
 
@@ -161,13 +70,7 @@ public final class OpenSearchIndexer implements AutoCloseable {
     if (docs.isEmpty()) {
       return List.of();
     }
-    JsonNode body;
-    try (Response response = send("POST", "/_bulk", Map.of(), bulkBody(docs))) {
-      expect(response, "POST /_bulk", 200);
-      body = readBody(response);
-    } catch (IOException e) {
-      throw unavailable("POST /_bulk", e);
-    }
+    JsonNode body = connection.json("POST", "/_bulk", Map.of(), bulkBody(docs), 200);
     JsonNode items = body.path("items");
     if (items.size() != docs.size()) {
       throw new IllegalStateException(
@@ -194,24 +97,17 @@ public final class OpenSearchIndexer implements AutoCloseable {
    */
   public List<String> deleteExpired(Instant now) throws OpenSearchUnavailableException {
     List<String> existing = new ArrayList<>();
-    try (Response response =
-        send(
+    connection
+        .json(
             "GET",
             "/_cat/indices/" + String.join(",", aliasPatterns()),
             Map.of("format", "json", "h", "index"),
-            null)) {
-      expect(response, "GET /_cat/indices", 200);
-      readBody(response).forEach(row -> existing.add(row.path("index").asText()));
-    } catch (IOException e) {
-      throw unavailable("GET /_cat/indices", e);
-    }
-    List<String> expired = Retention.expired(existing, now, settings.retention());
+            null,
+            200)
+        .forEach(row -> existing.add(row.path("index").asText()));
+    List<String> expired = Retention.expired(existing, now, connection.settings().retention());
     for (String index : expired) {
-      try (Response response = send("DELETE", "/" + index, Map.of(), null)) {
-        expect(response, "DELETE /" + index, 200, 404);
-      } catch (IOException e) {
-        throw unavailable("DELETE /" + index, e);
-      }
+      connection.json("DELETE", "/" + index, Map.of(), null, 200, 404);
     }
     return expired;
   }
@@ -224,34 +120,36 @@ public final class OpenSearchIndexer implements AutoCloseable {
    * @throws OpenSearchUnavailableException when OpenSearch cannot take the request now
    */
   public Optional<byte[]> latest(DocKind kind, String id) throws OpenSearchUnavailableException {
-    String request = "GET /" + kind.alias() + "/_search";
-    byte[] query;
+    JsonNode hits =
+        connection
+            .json(
+                "POST",
+                "/" + kind.alias() + "/_search",
+                Map.of(),
+                Map.of(
+                    "version",
+                    true,
+                    "size",
+                    10,
+                    "query",
+                    Map.of("ids", Map.of("values", List.of(id)))),
+                200,
+                404)
+            .path("hits")
+            .path("hits");
+    JsonNode best = null;
+    for (JsonNode hit : hits) {
+      if (best == null || hit.path("_version").asLong() > best.path("_version").asLong()) {
+        best = hit;
+      }
+    }
+    if (best == null) {
+      return Optional.empty();
+    }
     try {
-      query =
-          Json.MAPPER.writeValueAsBytes(
-              Map.of(
-                  "version",
-                  true,
-                  "size",
-                  10,
-                  "query",
-                  Map.of("ids", Map.of("values", List.of(id)))));
+      return Optional.of(Json.MAPPER.writeValueAsBytes(best.path("_source")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-    try (Response response = send("POST", "/" + kind.alias() + "/_search", Map.of(), query)) {
-      expect(response, request, 200, 404);
-      JsonNode best = null;
-      for (JsonNode hit : readBody(response).path("hits").path("hits")) {
-        if (best == null || hit.path("_version").asLong() > best.path("_version").asLong()) {
-          best = hit;
-        }
-      }
-      return best == null
-          ? Optional.empty()
-          : Optional.of(Json.MAPPER.writeValueAsBytes(best.path("_source")));
-    } catch (IOException e) {
-      throw unavailable(request, e);
     }
   }
 
@@ -261,12 +159,6 @@ public final class OpenSearchIndexer implements AutoCloseable {
       patterns.add(kind.alias() + "-*");
     }
     return patterns;
-  }
-
-  private Response send(String method, String path, Map<String, String> params, byte[] json)
-      throws IOException {
-    Body body = json == null ? null : Body.from(json, JSON);
-    return client.execute(Requests.create(method, path, List.of(), params, body));
   }
 
   /** The newline-delimited bulk body: an action line and the document's own bytes, per document. */
@@ -291,44 +183,6 @@ public final class OpenSearchIndexer implements AutoCloseable {
     return out.toByteArray();
   }
 
-  private static JsonNode readBody(Response response) throws IOException {
-    if (response.getBody().isEmpty()) {
-      return Json.MAPPER.missingNode();
-    }
-    try (Body body = response.getBody().get();
-        InputStream in = body.body()) {
-      return Json.MAPPER.readTree(in);
-    }
-  }
-
-  /**
-   * Returns when the status is one of {@code accepted}; a 429 or 5xx means OpenSearch cannot take
-   * the request now, anything else that it never will (bad request, auth).
-   */
-  private static void expect(Response response, String request, int... accepted)
-      throws OpenSearchUnavailableException {
-    int status = response.getStatus();
-    for (int ok : accepted) {
-      if (status == ok) {
-        return;
-      }
-    }
-    String answer = status + " " + response.getReason();
-    if (status == 429 || status >= 500) {
-      throw new OpenSearchUnavailableException(request + " answered " + answer, null);
-    }
-    String body = response.getBody().map(Body::bodyAsString).orElse("");
-    throw new IllegalStateException(
-        request + " refused: " + answer + " " + body.substring(0, Math.min(body.length(), 500)));
-  }
-
-  /** The exception for a request that failed as a whole. */
-  private static OpenSearchUnavailableException unavailable(String request, IOException cause) {
-    return new OpenSearchUnavailableException(
-        request + " failed: " + cause.getClass().getSimpleName() + ": " + cause.getMessage(),
-        cause);
-  }
-
   private static byte[] resource(String name) {
     try (InputStream in = OpenSearchIndexer.class.getResourceAsStream(name)) {
       if (in == null) {
@@ -342,6 +196,6 @@ public final class OpenSearchIndexer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    transport.close();
+    connection.close();
   }
 }
