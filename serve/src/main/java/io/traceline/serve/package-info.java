@@ -1,0 +1,5 @@
+/**
+ * {@code traceline serve}: the web UI and the JSON API over the timelines, alerts and service edges
+ * that {@code traceline sink} indexes into OpenSearch.
+ */
+package io.traceline.serve;
