@@ -7,6 +7,7 @@ import io.traceline.app.correlate.CorrelateCommand;
 import io.traceline.app.demo.DemoCommand;
 import io.traceline.app.ingest.IngestCommand;
 import io.traceline.app.replay.ReplayCommand;
+import io.traceline.app.serve.ServeCommand;
 import io.traceline.app.sink.SinkCommand;
 import io.traceline.app.trace.TraceCommand;
 import picocli.CommandLine;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       CorrelateCommand.class,
       SinkCommand.class,
+      ServeCommand.class,
       SubscribeCommand.class,
       BackfillCommand.class,
       io.traceline.app.bench.BenchCommand.class,

@@ -66,6 +66,20 @@ public final class DemoCommand implements Callable<Integer> {
   boolean chartEverything;
 
   @Option(
+      names = "--with-opensearch",
+      description =
+          "Also start OpenSearch, index the timelines into it as traceline sink does, and serve"
+              + " the web UI (timeline pages, service map, outliers) on --ui-port. After"
+              + " --duration the UI stays up until Ctrl-C.")
+  boolean withOpenSearch;
+
+  @Option(
+      names = "--ui-port",
+      defaultValue = "8080",
+      description = "The UI's port with --with-opensearch (default: ${DEFAULT-VALUE}).")
+  int uiPort;
+
+  @Option(
       names = "--width",
       defaultValue = "60",
       description = "Width of the Gantt chart's time axis (default: ${DEFAULT-VALUE}).")
@@ -81,7 +95,8 @@ public final class DemoCommand implements Callable<Integer> {
       // Not try-with-resources: the pipeline prints to stdout but does not own it.
       pipeline =
           DemoPipeline.start(
-              new DemoPipeline.Options(rate, seed, gap, dataDir, width, chartEverything),
+              new DemoPipeline.Options(
+                  rate, seed, gap, dataDir, width, chartEverything, withOpenSearch ? uiPort : null),
               System.out);
       long stopAt =
           duration == null ? Long.MAX_VALUE : System.currentTimeMillis() + duration.toMillis();
@@ -89,6 +104,15 @@ public final class DemoCommand implements Callable<Integer> {
         pipeline.step(System.currentTimeMillis());
       }
       pipeline.finish();
+      if (pipeline.uiPort() != null && !signal.requested()) {
+        System.err.println(
+            "traceline demo: the workload is done; the UI stays at http://localhost:"
+                + pipeline.uiPort()
+                + "/ until Ctrl-C.");
+        while (!signal.await(Duration.ofDays(1))) {
+          // serving until Ctrl-C
+        }
+      }
     } finally {
       if (pipeline != null) {
         pipeline.close();
@@ -108,6 +132,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
     if (gap.toMillis() < 500 || gap.compareTo(Duration.ofMinutes(10)) > 0) {
       problems.add("--gap must be between 500ms and 10m, was " + gap);
+    }
+    if (uiPort < 0 || uiPort > 65535) {
+      problems.add("--ui-port must be between 0 and 65535, was " + uiPort);
     }
     if (width < 20 || width > 300) {
       problems.add("--width must be between 20 and 300, was " + width);

@@ -54,9 +54,16 @@ final class DemoPipeline implements AutoCloseable {
    * @param dataDir where to keep data across runs, or null for {@link #DEFAULT_DATA_DIR}
    * @param width Gantt chart width
    * @param chartEverything chart every timeline, not only the notable ones
+   * @param uiPort with OpenSearch, the sink and the UI on this port (0: a free one); null without
    */
   record Options(
-      double rate, long seed, Duration gap, Path dataDir, int width, boolean chartEverything) {}
+      double rate,
+      long seed,
+      Duration gap,
+      Path dataDir,
+      int width,
+      boolean chartEverything,
+      Integer uiPort) {}
 
   private final Path root;
   private final PrintStream out;
@@ -65,7 +72,9 @@ final class DemoPipeline implements AutoCloseable {
   private final TimelinePrinter printer;
   private final DemoReport report;
   private final Duration gap;
+  private final Integer uiPort;
   private EmbeddedKafka kafka;
+  private DemoUi ui;
   private CorrelatorService correlator;
   private RecordProcessor processor;
   private EventPublisher publisher;
@@ -77,6 +86,7 @@ final class DemoPipeline implements AutoCloseable {
     this.root = root;
     this.out = out;
     this.gap = options.gap();
+    this.uiPort = options.uiPort();
     this.workload =
         new ShopWorkload(
             ShopWorkload.Settings.builder()
@@ -150,6 +160,9 @@ final class DemoPipeline implements AutoCloseable {
             new StringDeserializer(),
             new ByteArrayDeserializer());
     timelines.subscribe(List.of(Topics.TIMELINES));
+    if (uiPort != null) {
+      ui = DemoUi.start(kafka.bootstrapServers(), uiPort, registry);
+    }
     System.err.println(
         "traceline demo: generating requests (API Gateway -> Lambda -> ECS -> RDS); timelines"
             + " print as their traces close. Ctrl-C stops.");
@@ -188,6 +201,9 @@ final class DemoPipeline implements AutoCloseable {
     if (failure != null) {
       throw new IllegalStateException("the correlator failed: " + failure, failure);
     }
+    if (ui != null) {
+      ui.check();
+    }
   }
 
   private void ingest(SubscriptionMessage message) {
@@ -207,6 +223,7 @@ final class DemoPipeline implements AutoCloseable {
 
   @Override
   public void close() {
+    closeQuietly(ui);
     closeQuietly(timelines);
     closeQuietly(publisher);
     if (correlator != null) {
@@ -215,7 +232,12 @@ final class DemoPipeline implements AutoCloseable {
     closeQuietly(kafka);
   }
 
-  private static void closeQuietly(AutoCloseable c) {
+  /** With {@code --with-opensearch}: the UI's port; otherwise null. */
+  Integer uiPort() {
+    return ui == null ? null : ui.port();
+  }
+
+  static void closeQuietly(AutoCloseable c) {
     if (c == null) {
       return;
     }

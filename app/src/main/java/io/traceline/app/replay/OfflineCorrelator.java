@@ -3,6 +3,7 @@ package io.traceline.app.replay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.traceline.correlator.CorrelatorSettings;
 import io.traceline.correlator.CorrelatorTopology;
+import io.traceline.ingest.Outcome;
 import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
 import io.traceline.model.RequestLink;
@@ -15,8 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -38,7 +42,7 @@ import org.apache.kafka.streams.test.TestRecord;
  * (the stitcher writes it to the events topic, which the driver feeds back to the trace
  * correlator). Owns a temporary state directory, deleted on close. Not thread-safe.
  */
-final class OfflineCorrelator implements AutoCloseable {
+public final class OfflineCorrelator implements AutoCloseable {
 
   private final CorrelatorSettings settings;
   private final Path stateDir;
@@ -49,11 +53,15 @@ final class OfflineCorrelator implements AutoCloseable {
   private final TestOutputTopic<String, byte[]> eventsOut;
   private final TestOutputTopic<String, byte[]> timelines;
   private final TestOutputTopic<String, byte[]> dlq;
-  private final List<TestOutputTopic<String, byte[]>> derived;
+  private final Map<String, TestOutputTopic<String, byte[]>> derived;
+  private BiConsumer<String, TestRecord<String, byte[]>> derivedRecords = (topic, record) -> {};
   private long rejected;
   private long stitched;
 
-  OfflineCorrelator(CorrelatorSettings settings, MeterRegistry registry) throws IOException {
+  /**
+   * A correlator with its own temporary state directory; the topology's meters in {@code registry}.
+   */
+  public OfflineCorrelator(CorrelatorSettings settings, MeterRegistry registry) throws IOException {
     this.settings = settings;
     this.stateDir = Files.createTempDirectory("traceline-replay");
     Properties props = new Properties();
@@ -84,16 +92,45 @@ final class OfflineCorrelator implements AutoCloseable {
             settings.dlqTopic(), new StringDeserializer(), new ByteArrayDeserializer());
     // Alerts, the calls for the edge aggregates and the aggregates: derived from the timelines
     // replay prints; drained so that the driver does not keep them.
-    this.derived = new ArrayList<>();
+    this.derived = new LinkedHashMap<>();
     for (String topic :
         List.of(settings.alertsTopic(), settings.edgeCallsTopic(), settings.serviceEdgesTopic())) {
-      derived.add(
+      derived.put(
+          topic,
           driver.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer()));
     }
   }
 
+  /**
+   * Hands every record the topology writes to its derived topics (alerts, edge calls, service
+   * edges) to {@code listener}, with the topic's name, as they are drained; by default they are
+   * dropped.
+   */
+  public void onDerivedRecords(BiConsumer<String, TestRecord<String, byte[]>> listener) {
+    this.derivedRecords = listener;
+  }
+
+  /**
+   * Feeds what ingest made of one record as live ingest publishes it: the keyed events to the
+   * correlator, the unkeyed ones and the request links to the request stitcher. Returns the
+   * timelines that closed meanwhile.
+   */
+  public List<Timeline> add(Outcome outcome) {
+    List<Timeline> closed = new ArrayList<>();
+    for (LogEvent event : outcome.keyed()) {
+      closed.addAll(add(event));
+    }
+    for (LogEvent event : outcome.unkeyed()) {
+      closed.addAll(addUnkeyed(event));
+    }
+    for (RequestLink link : outcome.links()) {
+      closed.addAll(addLink(link));
+    }
+    return closed;
+  }
+
   /** Feeds one keyed event; returns the timelines that closed meanwhile. */
-  List<Timeline> add(LogEvent event) {
+  public List<Timeline> add(LogEvent event) {
     RecordHeaders headers = new RecordHeaders(); // as ingest publishes it
     headers.add(Json.CANONICAL_EVENT_HEADER, Json.canonicalEventForm());
     events.pipeInput(
@@ -117,7 +154,7 @@ final class OfflineCorrelator implements AutoCloseable {
   }
 
   /** Closes every open trace (end of input) and returns their timelines. */
-  List<Timeline> finish() {
+  public List<Timeline> finish() {
     List<Timeline> out = new ArrayList<>();
     driver.advanceWallClockTime(settings.maxTraceAge().plus(settings.inactivityGap()));
     // One pass closes a bounded number of traces; go on until a pass closes nothing.
@@ -142,9 +179,9 @@ final class OfflineCorrelator implements AutoCloseable {
 
   private List<Timeline> drain() {
     rejected += dlq.readValuesToList().size();
-    for (TestOutputTopic<String, byte[]> topic : derived) {
-      while (!topic.isEmpty()) {
-        topic.readValue();
+    for (Map.Entry<String, TestOutputTopic<String, byte[]>> topic : derived.entrySet()) {
+      while (!topic.getValue().isEmpty()) {
+        derivedRecords.accept(topic.getKey(), topic.getValue().readRecord());
       }
     }
     while (!eventsOut.isEmpty()) {

@@ -8,8 +8,6 @@ import io.traceline.correlator.CorrelatorSettings;
 import io.traceline.ingest.Outcome;
 import io.traceline.ingest.RecordProcessor;
 import io.traceline.ingest.Source;
-import io.traceline.model.LogEvent;
-import io.traceline.model.RequestLink;
 import io.traceline.model.Timeline;
 import io.traceline.sink.JsonLinesTimelineWriter;
 import java.io.OutputStream;
@@ -81,17 +79,7 @@ public final class ReplayCommand implements Callable<Integer> {
         OfflineCorrelator correlator = new OfflineCorrelator(settings, registry);
         JsonLinesTimelineWriter writer = new JsonLinesTimelineWriter(open(output))) {
       while (in.hasNext()) {
-        Outcome outcome = outcome(processor, in.next(), stats);
-        for (LogEvent event : outcome.keyed()) {
-          write(writer, correlator.add(event), stats);
-        }
-        // As live: what ingest could not key goes to the request stitcher with the links.
-        for (LogEvent event : outcome.unkeyed()) {
-          write(writer, correlator.addUnkeyed(event), stats);
-        }
-        for (RequestLink link : outcome.links()) {
-          write(writer, correlator.addLink(link), stats);
-        }
+        write(writer, correlator.add(outcome(processor, in.next(), stats)), stats);
       }
       write(writer, correlator.finish(), stats);
       stats.traces = writer.traces();

@@ -30,7 +30,7 @@ class DemoIT {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
     DemoPipeline.Options options =
-        new DemoPipeline.Options(30, 7, Duration.ofSeconds(4), dataDir, 60, false);
+        new DemoPipeline.Options(30, 7, Duration.ofSeconds(4), dataDir, 60, false, null);
     try (DemoPipeline pipeline = DemoPipeline.start(options, out)) {
       long end = System.currentTimeMillis() + 25_000;
       while (System.currentTimeMillis() < end) {

@@ -139,7 +139,7 @@ async function searchPage(params) {
           el('td', {}, t.status + (t.revision > 1 ? ' rev ' + t.revision : '')),
           el('td', {}, (t.services || []).join(' > ')),
           el('td', {}, flagBadges(t.flags)),
-          el('td', {}, t.bottleneck ? t.bottleneck.service + ' ' + percent(t.bottleneck.share) : '')))))));
+          el('td', {}, t.bottleneck ? t.bottleneck.service + ' ' + percent(t.bottleneck.share) : ''))))));
 }
 
 /** Duration over start time, one point per timeline; flagged ones in red. A click opens it. */
@@ -199,7 +199,7 @@ async function tracePage(traceId) {
 
 function isBottleneckHop(t, s) {
   const b = t.bottleneck;
-  return !!b && b.service === s.service && (b.operation === null || b.operation === undefined || b.operation === s.operation);
+  return !!b && b.service === s.service && (b.operation == null || b.operation === s.operation);
 }
 
 /** One row per segment: its bar on the request's time axis, gaps before it shaded. */
@@ -266,7 +266,7 @@ async function mapPage() {
     return;
   }
   if (window.traceline.map) window.traceline.map.destroy();
-  const nodeLabel = n => n.service + '\n' + (n.current.p99Ms !== null ? 'p99 ' + ms(n.current.p99Ms) : 'no segments') +
+  const nodeLabel = n => n.service + '\n' + (n.current.p99Ms != null ? 'p99 ' + ms(n.current.p99Ms) : 'no segments') +
     (n.current.segments ? ' \u00b7 err ' + (n.current.errors * 100 / n.current.segments).toFixed(1) + '%' : '');
   const cy = cytoscape({
     container,
@@ -284,7 +284,7 @@ async function mapPage() {
         'font-size': 10, 'text-background-color': '#fff', 'text-background-opacity': 0.85, 'text-background-padding': 2 } }
     ],
     layout: { name: 'breadthfirst', directed: true, spacingFactor: 1.3, padding: 30,
-      roots: map.nodes.filter(n => n.entry).map(n => '#' + CSS.escape(n.service)) }
+      roots: map.nodes.filter(n => n.entry).map(n => '#' + CSS.escape(n.service)).join(', ') || undefined }
   });
   cy.on('tap', 'node', event => { location.hash = '#/search?service=' + encodeURIComponent(event.target.id()); });
   window.traceline.map = cy;
@@ -314,7 +314,7 @@ async function outliersPage() {
   const describe = f => f.type + ' ' + (f.service || '') +
     (f.ratio ? ' ' + f.ratio.toFixed(1) + 'x' : '') +
     (f.quantile ? ' p' + Math.round(f.quantile * 100) : '') +
-    (f.observed !== null && f.observed !== undefined ? ' (' + ms(f.observed) + ' vs ' + ms(f.threshold) + ')' : '');
+    (f.observed != null ? ' (' + ms(f.observed) + ' vs ' + ms(f.threshold) + ')' : '');
   show(el('h1', {}, 'Latency outliers'),
     el('p', { class: 'muted' }, 'Requests slower than their route\'s learned baseline (LATENCY_OUTLIER) or with one hop slower than its own (SEGMENT_OUTLIER), the most extreme first.'),
     found.outliers.length === 0 ? el('p', { class: 'muted', id: 'no-results' }, 'No outlier in this time range.') :

@@ -1,0 +1,93 @@
+package io.traceline.app.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.traceline.app.Traceline;
+import io.traceline.app.TracelineRun;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/**
+ * {@code traceline serve} as a command: a broken configuration is refused with every problem, and a
+ * running server serves the UI, says 503 while its OpenSearch is unreachable, and exits 0 when
+ * asked to stop as by SIGTERM.
+ */
+@Timeout(60)
+class ServeCommandTest {
+
+  @Test
+  void aBrokenConfigurationListsEveryProblem() {
+    TracelineRun cli = new TracelineRun();
+    assertThat(cli.run("serve", "--port", "70000", "--host", " ")).isEqualTo(Traceline.EXIT_USAGE);
+    assertThat(cli.err())
+        .contains("opensearch.endpoints: at least one OpenSearch node is needed")
+        .contains("http.port must be between 0 and 65535, was 70000 (from flag --port)")
+        .contains("http.host must not be blank (from flag --host)");
+  }
+
+  @Test
+  void servesUntilAskedToStop() throws Exception {
+    int port = freePort();
+    int closed = freePort();
+    ServeCommand command = new ServeCommand(Map.of());
+    CommandLine cl = new CommandLine(command);
+    ExecutorService runner = Executors.newSingleThreadExecutor();
+    try {
+      Future<Integer> exit =
+          runner.submit(
+              () ->
+                  cl.execute(
+                      "--opensearch",
+                      "http://127.0.0.1:" + closed,
+                      "--host",
+                      "127.0.0.1",
+                      "--port",
+                      String.valueOf(port)));
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+      HttpResponse<String> page = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (page == null) {
+        assertThat(exit.isDone()).as("the command runs").isFalse();
+        assertThat(System.nanoTime()).as("waiting for the server").isLessThan(deadline);
+        try {
+          page = http.send(request(port, "/"), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException notYet) {
+          TimeUnit.MILLISECONDS.sleep(100);
+        }
+      }
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("<title>Traceline</title>");
+      HttpResponse<String> api =
+          http.send(request(port, "/api/timelines"), HttpResponse.BodyHandlers.ofString());
+      assertThat(api.statusCode()).isEqualTo(503);
+      assertThat(api.body()).contains("OpenSearch is unavailable");
+
+      command.requestStop();
+      assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    } finally {
+      runner.shutdownNow();
+    }
+  }
+
+  private static HttpRequest request(int port, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build();
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
