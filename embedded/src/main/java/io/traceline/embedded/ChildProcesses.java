@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Helpers for the servers this module runs as child processes ({@link Kinesalite}, {@link
- * EmbeddedOpenSearch}): ending a process together with its descendants, reading the tail of its
- * log, deleting its work directory, finding a folder of the checkout from the working directory.
+ * EmbeddedOpenSearch}, {@link HeadlessChromium}): ending a process together with its descendants,
+ * reading the tail of its log, deleting its work directory, finding a folder of the checkout from
+ * the working directory.
  */
 final class ChildProcesses {
 
