@@ -1,24 +1,32 @@
 package io.traceline.embedded;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Helpers for the servers this module runs as child processes ({@link Kinesalite}, {@link
- * EmbeddedOpenSearch}): ending a process together with its descendants, reading the tail of its
- * log, finding a folder of the checkout from the working directory.
+ * EmbeddedOpenSearch}, {@link HeadlessChromium}): ending a process together with its descendants,
+ * reading the tail of its log, deleting its work directory, finding a folder of the checkout from
+ * the working directory.
  */
 final class ChildProcesses {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChildProcesses.class);
 
   private ChildProcesses() {}
 
@@ -29,13 +37,21 @@ final class ChildProcesses {
    * orphaned and no longer found. Returns whether all ended.
    */
   static boolean end(ProcessHandle root, Duration grace) {
-    List<ProcessHandle> tree = tree(root);
-    tree.forEach(ProcessHandle::destroy);
-    if (awaitAll(tree, grace)) {
+    return end(tree(root), grace);
+  }
+
+  /**
+   * Asks each of {@code processes} that still runs to end (SIGTERM), waits up to {@code grace},
+   * then kills the survivors (SIGKILL) and waits for those too (bounded). For a tree collected
+   * before its root ended on its own. Returns whether all ended.
+   */
+  static boolean end(List<ProcessHandle> processes, Duration grace) {
+    processes.forEach(ProcessHandle::destroy);
+    if (awaitAll(processes, grace)) {
       return true;
     }
-    tree.forEach(ProcessHandle::destroyForcibly);
-    return awaitAll(tree, Duration.ofSeconds(10));
+    processes.forEach(ProcessHandle::destroyForcibly);
+    return awaitAll(processes, Duration.ofSeconds(10));
   }
 
   /** Kills {@code root} and its descendants at once (SIGKILL), without waiting: for JVM exit. */
@@ -77,6 +93,20 @@ final class ChildProcesses {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException shuttingDown) {
       // the JVM is exiting; the hook runs anyway and finds the process gone
+    }
+  }
+
+  /** Deletes {@code dir} and everything under it, if it exists; logs what it cannot delete. */
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warn("could not delete {}", dir, e);
     }
   }
 

@@ -17,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -260,7 +259,7 @@ public final class EmbeddedOpenSearch implements AutoCloseable {
         stop();
       } finally {
         ChildProcesses.removeShutdownHook(killer);
-        deleteRecursively(workDir);
+        ChildProcesses.deleteRecursively(workDir);
       }
     }
   }
@@ -346,7 +345,7 @@ public final class EmbeddedOpenSearch implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    deleteRecursively(workDir);
+    ChildProcesses.deleteRecursively(workDir);
   }
 
   /** A fresh work directory with a copy of the distribution's config, owned by the server user. */
@@ -376,7 +375,7 @@ public final class EmbeddedOpenSearch implements AutoCloseable {
       }
       return workDir;
     } catch (IOException | RuntimeException e) {
-      deleteRecursively(workDir);
+      ChildProcesses.deleteRecursively(workDir);
       if (e instanceof IOException io) {
         throw new UncheckedIOException("could not prepare " + workDir + " for OpenSearch", io);
       }
@@ -459,19 +458,6 @@ public final class EmbeddedOpenSearch implements AutoCloseable {
     return configured != null && !configured.isBlank()
         ? configured
         : System.getProperty("java.home");
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(file);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      LOG.warn("could not delete {}", dir, e);
-    }
   }
 
   private static String loadVersion() {
