@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.traceline.app.Traceline;
 import io.traceline.app.TracelineRun;
+import io.traceline.app.config.ConfigLoader;
+import io.traceline.app.config.FlagOverrides;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +29,33 @@ import picocli.CommandLine;
  */
 @Timeout(60)
 class ServeCommandTest {
+
+  /** The repository root: the app module runs its tests with app/ as working directory. */
+  private static final Path EXAMPLE =
+      Path.of("..").toAbsolutePath().normalize().resolve("deploy/config/serve.yaml");
+
+  @Test
+  void theExampleFileHoldsEveryKeyWithItsDefault() {
+    ServeConfig config =
+        new ConfigLoader(Map.of()).load(ServeConfig.class, EXAMPLE, new FlagOverrides()).value();
+    ServeConfig defaults = ServeConfig.defaults();
+    assertThat(config.http()).isEqualTo(defaults.http());
+    assertThat(config.opensearch().endpoints())
+        .containsExactly(URI.create("http://localhost:9200"));
+    assertThat(config.opensearch().requestTimeout())
+        .isEqualTo(defaults.opensearch().requestTimeout());
+    assertThat(config.opensearch().username()).isNull();
+    assertThat(config.opensearch().trustStore()).isNull();
+  }
+
+  @Test
+  void theEnvironmentOverridesTheFileAndFlagsOverrideBoth() {
+    ServeConfig config =
+        new ConfigLoader(Map.of("TRACELINE_HTTP_PORT", "9999", "TRACELINE_HTTP_HOST", "127.0.0.1"))
+            .load(ServeConfig.class, EXAMPLE, new FlagOverrides().put("http.port", "--port", 7000))
+            .value();
+    assertThat(config.http()).isEqualTo(new ServeConfig.Http("127.0.0.1", 7000));
+  }
 
   @Test
   void aBrokenConfigurationListsEveryProblem() {
