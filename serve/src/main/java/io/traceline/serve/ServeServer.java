@@ -87,7 +87,7 @@ public final class ServeServer implements AutoCloseable {
               ctx,
               HttpStatus.INTERNAL_SERVER_ERROR,
               "internal error",
-              List.of(String.valueOf(e.getMessage())));
+              List.of("see the server's log"));
         });
   }
 

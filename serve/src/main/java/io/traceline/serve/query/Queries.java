@@ -70,7 +70,11 @@ public final class Queries {
     body.put("sort", List.of(Map.of("startTime", "desc"), Map.of("traceId", "asc")));
     body.put("_source", false);
     body.put("collapse", latestPerTrace(SUMMARY_FIELDS));
-    body.put("aggs", Map.of("traces", Map.of("cardinality", Map.of("field", "traceId"))));
+    body.put(
+        "aggs",
+        Map.of(
+            "traces",
+            Map.of("cardinality", Map.of("field", "traceId", "precision_threshold", 40_000))));
     return body;
   }
 

@@ -28,6 +28,12 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+function escapeHtml(text) {
+  const node = document.createElement('span');
+  node.textContent = text;
+  return node.innerHTML;
+}
+
 function ms(value) {
   if (value === null || value === undefined) return '-';
   return value >= 10000 ? (value / 1000).toFixed(1) + ' s' : Math.round(value) + ' ms';
@@ -152,7 +158,8 @@ function drawDurationChart(container, timelines) {
     animation: false,
     grid: { left: 60, right: 20, top: 30, bottom: 30 },
     legend: { data: ['ok', 'flagged'], top: 0 },
-    tooltip: { formatter: p => route(timelines.find(t => t.traceId === p.data.traceId).entry) + '<br>' + ms(p.data.value[1]) },
+    // ECharts renders a formatter's string as HTML: escape what comes from the data.
+    tooltip: { formatter: p => escapeHtml(route(timelines.find(t => t.traceId === p.data.traceId).entry)) + '<br>' + ms(p.data.value[1]) },
     xAxis: { type: 'time' },
     yAxis: { type: 'value', name: 'ms', nameGap: 8 },
     series: [
