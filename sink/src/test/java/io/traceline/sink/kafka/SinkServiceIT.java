@@ -300,7 +300,8 @@ class SinkServiceIT {
             null,
             null,
             Duration.ofSeconds(5),
-            OpenSearchSettings.DEFAULT_RETENTION));
+            OpenSearchSettings.DEFAULT_RETENTION,
+            OpenSearchSettings.Aws.NONE));
   }
 
   /** A 32-hex trace id: the test's letter, then the number. */
