@@ -36,7 +36,8 @@ public record SinkConfig(Kafka kafka, OpenSearchSettings opensearch, Loop sink) 
             null,
             null,
             OpenSearchSettings.DEFAULT_REQUEST_TIMEOUT,
-            OpenSearchSettings.DEFAULT_RETENTION),
+            OpenSearchSettings.DEFAULT_RETENTION,
+            OpenSearchSettings.Aws.NONE),
         new Loop(
             settings.batchSize(),
             settings.initialBackoff(),

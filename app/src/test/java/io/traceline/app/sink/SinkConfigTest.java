@@ -54,8 +54,60 @@ class SinkConfigTest {
                     null,
                     null,
                     defaults.opensearch().requestTimeout(),
-                    defaults.opensearch().retention()),
+                    defaults.opensearch().retention(),
+                    new OpenSearchSettings.Aws(null, "es")),
                 defaults.sink()));
+  }
+
+  @Test
+  void awsSigningIsBoundFromTheFileAndTheEnvironment() throws IOException {
+    Path file =
+        yaml(
+            """
+            kafka:
+              bootstrapServers: b1:9092
+            opensearch:
+              endpoints: [ "https://search-traces.eu-west-1.es.amazonaws.com" ]
+              aws:
+                service: aoss
+            """);
+
+    EffectiveConfig<SinkConfig> config =
+        new ConfigLoader(Map.of("TRACELINE_OPENSEARCH_AWS_REGION", "eu-west-1"))
+            .load(SinkConfig.class, file, new FlagOverrides());
+
+    assertThat(config.value().opensearch().aws())
+        .isEqualTo(new OpenSearchSettings.Aws("eu-west-1", "aoss"));
+    assertThat(config.value().opensearch().aws().signs()).isTrue();
+    assertThat(config.value().opensearch().problems()).isEmpty();
+  }
+
+  @Test
+  void awsSigningProblemsAreListedUnderTheirKeys() throws IOException {
+    Path file =
+        yaml(
+            """
+            kafka:
+              bootstrapServers: b1:9092
+            opensearch:
+              endpoints: [ "http://os:9200" ]
+              username: traceline
+              password: secret-in-file
+              aws:
+                region: mars-1
+                service: s3
+            """);
+
+    int code = cli.run("sink", "--config", file.toString(), "--check-config");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(cli.err())
+        .contains("opensearch.aws.region: 'mars-1' is not an AWS region such as eu-west-1")
+        .contains("opensearch.aws.service must be es (a managed domain) or aoss")
+        .contains("opensearch.aws.region turns on AWS SigV4 signing, which excludes basic auth")
+        .contains("opensearch.endpoints: http://os:9200 must be https when signing with AWS")
+        .doesNotContain("secret-in-file");
+    assertThat(cli.err().lines().filter(l -> l.startsWith("  - "))).hasSize(4);
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.traceline.sink.opensearch.ItemResult;
 import io.traceline.sink.opensearch.OpenSearchIndexer;
 import io.traceline.sink.opensearch.OpenSearchUnavailableException;
 import io.traceline.sink.opensearch.Outcome;
+import io.traceline.sink.opensearch.Removal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,12 +49,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A record is acknowledged when OpenSearch stored it ({@code INDEXED}), already has that or a
  * newer revision ({@code STALE}), or when it went to {@code traceline.dlq} (it does not parse, or
- * OpenSearch rejected it). Offsets are committed only when every record of the poll is
- * acknowledged, so a crash replays what was not, and the external versions make the replay
- * harmless. Retryable items are sent again, alone, with bounded exponential backoff and jitter,
- * until OpenSearch takes them; when OpenSearch is unavailable as a whole, every assigned partition
- * is paused and the batch is sent again with backoff, while the consumer keeps polling (so it stays
- * in its group) and fetches nothing.
+ * OpenSearch rejected it); a stored revision that moved into the previous month also needs the
+ * removal of its earlier revision done (or failed for good). A record waiting to be sent again is
+ * acknowledged without another attempt once a newer revision of its document is stored in the same
+ * batch. Offsets are committed only when every record of the poll is acknowledged, so a crash
+ * replays what was not, and the external versions make the replay harmless. Retryable items are
+ * sent again, alone, with bounded exponential backoff and jitter, until OpenSearch takes them; when
+ * OpenSearch is unavailable as a whole, every assigned partition is paused and the batch is sent
+ * again with backoff, while the consumer keeps polling (so it stays in its group) and fetches
+ * nothing.
  *
  * <p>Owns one consumer, one DLQ producer and the poll thread it starts in {@link #start()}; not the
  * indexer. {@link #close()} may be called from any thread: it stops the loop without committing
@@ -286,15 +290,31 @@ public final class SinkService implements AutoCloseable {
           ItemResult result = results.get(i);
           Pending item = pending.get(i);
           metrics.documents(result.outcome()).increment();
-          if (result.outcome() == Outcome.RETRYABLE) {
+          if (result.outcome() == Outcome.INDEXED || result.outcome() == Outcome.STALE) {
+            batch.stored(item.doc());
+          }
+          if (result.removal() != null) {
+            metrics.removals(result.removal().result()).increment();
+          }
+          if (result.retryable()) {
             retry.add(item);
             continue;
           }
           if (result.outcome() == Outcome.REJECTED) {
             deadLetter(item.record(), REJECTED, result.reason());
           }
+          if (result.removal() != null && result.removal().result() == Removal.Result.FAILED) {
+            LOG.warn(
+                "cannot delete the earlier revision of {} from {}: {} {}; readers see the newer"
+                    + " one (they keep the highest revision of a trace)",
+                item.doc().id(),
+                item.doc().movedFrom(),
+                result.removal().status(),
+                result.removal().reason());
+          }
           batch.acknowledge(item.partition(), item.record().offset());
         }
+        retry = unsuperseded(retry);
         if (!retry.isEmpty()) {
           waitPaused(backoff.next());
           metrics.retried.increment();
@@ -311,6 +331,23 @@ public final class SinkService implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * The items to send again, without those a newer revision stored in this batch supersedes: those
+   * are acknowledged (and counted as stale) instead.
+   */
+  private List<Pending> unsuperseded(List<Pending> retry) {
+    List<Pending> left = new ArrayList<>(retry.size());
+    for (Pending item : retry) {
+      if (batch.superseded(item.doc())) {
+        metrics.documents(Outcome.STALE).increment();
+        batch.acknowledge(item.partition(), item.record().offset());
+      } else {
+        left.add(item);
+      }
+    }
+    return left;
   }
 
   /** The items whose partition is still assigned (a rebalance during a wait may revoke some). */

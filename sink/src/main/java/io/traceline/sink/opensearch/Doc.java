@@ -7,13 +7,18 @@ import java.util.Objects;
  * external version that orders it. Build it with {@link Documents#of}.
  *
  * @param kind what the document is
- * @param index the concrete index it lives in for every revision
+ * @param index the monthly index it goes to: the month of its start (or minute)
  * @param id the document id, the same for every revision
  * @param version the revision: OpenSearch keeps the document with the highest one
  * @param json the record value, one line of UTF-8 JSON (not copied: do not modify)
+ * @param movedFrom for a revision above 1 of a timeline or alert whose start lies within {@link
+ *     Documents#MOVE_WINDOW} before its month's end, the next month's index, where an earlier
+ *     revision that started after the month's end may be: once this revision is stored, the indexer
+ *     deletes the document there up to this version. Null otherwise.
  */
 @SuppressWarnings("ArrayRecordComponent") // the bytes are passed through, never compared
-public record Doc(DocKind kind, String index, String id, long version, byte[] json) {
+public record Doc(
+    DocKind kind, String index, String id, long version, byte[] json, String movedFrom) {
   public Doc {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(index, "index");
@@ -22,10 +27,23 @@ public record Doc(DocKind kind, String index, String id, long version, byte[] js
     if (version < 1) {
       throw new IllegalArgumentException("version starts at 1: " + version);
     }
+    if (index.equals(movedFrom)) {
+      throw new IllegalArgumentException("movedFrom is another index than " + index);
+    }
   }
 
   @Override
   public String toString() {
-    return kind + " " + index + "/" + id + " v" + version + " (" + json.length + " bytes)";
+    return kind
+        + " "
+        + index
+        + "/"
+        + id
+        + " v"
+        + version
+        + (movedFrom == null ? "" : " (moved from " + movedFrom + ")")
+        + " ("
+        + json.length
+        + " bytes)";
   }
 }

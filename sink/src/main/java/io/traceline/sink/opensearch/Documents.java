@@ -6,7 +6,9 @@ import io.traceline.model.Json;
 import io.traceline.model.ServiceEdgeStats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
@@ -25,8 +27,20 @@ import java.util.Set;
  * only adds events, so its start stays or moves earlier by the lateness of those events (minutes);
  * it changes month only when a request that began just after a month's first instant gets a late
  * event from before it. Months make that case thirty times rarer than days would; see the README.
+ * For that case a revision above 1 whose start lies within {@link #MOVE_WINDOW} before its month's
+ * end names the next month's index as {@link Doc#movedFrom()}, where the indexer deletes the
+ * earlier revision.
  */
 public final class Documents {
+
+  /**
+   * How far before a month's end a revision's start may lie for an earlier revision to have started
+   * in the next month. A start moves earlier only by how much earlier a late event happened than
+   * the request's first one: within the request's span plus clock skew, so minutes. A day is a wide
+   * margin, at the price of one delete (mostly of nothing) for the revisions that start in a
+   * month's last day.
+   */
+  public static final Duration MOVE_WINDOW = Duration.ofDays(1);
 
   private static final DateTimeFormatter MONTH =
       DateTimeFormatter.ofPattern("yyyy.MM", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -60,7 +74,24 @@ public final class Documents {
     if (key != null && !id.equals(new String(key, StandardCharsets.UTF_8))) {
       throw new IllegalArgumentException("record key does not match the value's id " + id);
     }
-    return new Doc(kind, indexName(kind, time), id, number(fields, "revision"), oneLine(value));
+    long revision = number(fields, "revision");
+    String movedFrom = kind == DocKind.SERVICE_EDGE || revision <= 1 ? null : movedFrom(kind, time);
+    return new Doc(kind, indexName(kind, time), id, revision, oneLine(value), movedFrom);
+  }
+
+  /**
+   * The next month's index when {@code start} lies within {@link #MOVE_WINDOW} before its month's
+   * end, else null.
+   */
+  private static String movedFrom(DocKind kind, long start) {
+    long nextMonth =
+        YearMonth.from(Instant.ofEpochMilli(start).atZone(ZoneOffset.UTC))
+            .plusMonths(1)
+            .atDay(1)
+            .atStartOfDay(ZoneOffset.UTC)
+            .toInstant()
+            .toEpochMilli();
+    return nextMonth - start <= MOVE_WINDOW.toMillis() ? indexName(kind, nextMonth) : null;
   }
 
   /** The monthly index of a kind that holds documents of the given time (epoch ms, UTC month). */

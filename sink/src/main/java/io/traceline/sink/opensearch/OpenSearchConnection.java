@@ -7,9 +7,12 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.hc.client5.http.auth.AuthScope;
 import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -19,32 +22,54 @@ import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.ssl.SSLContextBuilder;
 import org.apache.hc.core5.util.Timeout;
+import org.opensearch.client.json.JsonpMapper;
 import org.opensearch.client.json.jackson.JacksonJsonpMapper;
+import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch.generic.Body;
 import org.opensearch.client.opensearch.generic.OpenSearchGenericClient;
 import org.opensearch.client.opensearch.generic.Requests;
 import org.opensearch.client.opensearch.generic.Response;
 import org.opensearch.client.transport.OpenSearchTransport;
+import org.opensearch.client.transport.aws.AwsSdk2Transport;
+import org.opensearch.client.transport.aws.AwsSdk2TransportOptions;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
- * One connection to an OpenSearch cluster, as its settings describe it (endpoints, basic auth, a
- * trust store): the official client's transport and its generic API, which sends JSON bodies as
- * given and returns answers unparsed. The indexer writes through it, the read side ({@code
- * traceline serve}, {@code traceline trace}) queries through it.
+ * One connection to an OpenSearch cluster, as its settings describe it (endpoints, basic auth or
+ * AWS SigV4, a trust store): the official client's transport and its generic API, which sends JSON
+ * bodies as given and returns answers unparsed. The indexer writes through it, the read side
+ * ({@code traceline serve}, {@code traceline trace}) queries through it.
  *
- * <p>Thread-safe (the client is). Owns its HTTP connections: {@link #close()} releases them.
+ * <p>Two transports, one contract: without AWS signing, the client's Apache HttpClient 5 transport
+ * over every endpoint; with it, the client's {@code AwsSdk2Transport} over the AWS SDK's HttpClient
+ * 5 based client, signing each request with credentials from the SDK's default chain. Either way
+ * {@link #send} returns every status as a {@link Reply}.
+ *
+ * <p>Thread-safe (the client is). Owns its HTTP connections (and, when signing, its credentials
+ * provider): {@link #close()} releases them.
  */
 public final class OpenSearchConnection implements AutoCloseable {
 
   private static final String JSON = "application/json";
 
   private final OpenSearchTransport transport;
+  private final List<SdkAutoCloseable> owned;
   private final OpenSearchGenericClient client;
   private final OpenSearchSettings settings;
 
-  private OpenSearchConnection(OpenSearchTransport transport, OpenSearchSettings settings) {
+  /**
+   * @param owned what the transport uses but does not close itself ({@code AwsSdk2Transport} leaves
+   *     its HTTP client and credentials provider to their creator)
+   */
+  private OpenSearchConnection(
+      OpenSearchTransport transport, List<SdkAutoCloseable> owned, OpenSearchSettings settings) {
     this.transport = transport;
+    this.owned = owned;
     this.client = new OpenSearchGenericClient(transport);
     this.settings = settings;
   }
@@ -61,15 +86,20 @@ public final class OpenSearchConnection implements AutoCloseable {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid OpenSearch settings: " + problems);
     }
+    KeyStore trust = settings.trustStore() == null ? null : trustStore(settings);
+    JsonpMapper mapper = new JacksonJsonpMapper(Json.MAPPER.copy());
+    if (settings.aws().signs()) {
+      return signed(settings, trust, mapper);
+    }
     HttpHost[] hosts =
         settings.endpoints().stream()
             .map(u -> new HttpHost(u.getScheme(), u.getHost(), port(u)))
             .toArray(HttpHost[]::new);
-    SSLContext ssl = settings.trustStore() == null ? null : sslContext(settings);
+    SSLContext ssl = trust == null ? null : sslContext(trust);
     Timeout timeout = Timeout.of(settings.requestTimeout());
     OpenSearchTransport transport =
         ApacheHttpClient5TransportBuilder.builder(hosts)
-            .setMapper(new JacksonJsonpMapper(Json.MAPPER.copy()))
+            .setMapper(mapper)
             .setRequestConfigCallback(request -> request.setResponseTimeout(timeout))
             .setHttpClientConfigCallback(
                 http -> {
@@ -98,7 +128,43 @@ public final class OpenSearchConnection implements AutoCloseable {
                   return http;
                 })
             .build();
-    return new OpenSearchConnection(transport, settings);
+    return new OpenSearchConnection(transport, List.of(), settings);
+  }
+
+  /**
+   * The SigV4-signing transport for Amazon OpenSearch Service: one endpoint (the domain's or the
+   * collection's, load-balanced by AWS), always https. The SDK's client for HttpClient 5 is the
+   * HTTP layer, so no second HTTP library is involved; AwsSdk2Transport gzips bodies above 8 KiB,
+   * which the service accepts.
+   */
+  private static OpenSearchConnection signed(
+      OpenSearchSettings settings, KeyStore trust, JsonpMapper mapper) {
+    URI endpoint = settings.endpoints().get(0);
+    String host =
+        endpoint.getPort() == -1
+            ? endpoint.getHost()
+            : endpoint.getHost() + ":" + endpoint.getPort();
+    Apache5HttpClient.Builder http =
+        Apache5HttpClient.builder()
+            .connectionTimeout(settings.requestTimeout())
+            .socketTimeout(settings.requestTimeout());
+    if (trust != null) {
+      TrustManager[] managers = trustManagers(trust);
+      http.tlsTrustManagersProvider(() -> managers);
+    }
+    SdkHttpClient client = http.build();
+    DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+    OpenSearchTransport transport =
+        new AwsSdk2Transport(
+            client,
+            host,
+            settings.aws().service(),
+            Region.of(settings.aws().region()),
+            AwsSdk2TransportOptions.builder()
+                .setCredentials(credentials)
+                .setMapper(mapper)
+                .build());
+    return new OpenSearchConnection(transport, List.of(client, credentials), settings);
   }
 
   /** The settings this connection was opened with. */
@@ -127,6 +193,10 @@ public final class OpenSearchConnection implements AutoCloseable {
         }
       }
       return new Reply(request, response.getStatus(), response.getReason(), answer);
+    } catch (OpenSearchException e) {
+      // AwsSdk2Transport throws on 403 (a bad signature, a missing IAM permission) even for the
+      // generic API, which otherwise returns every status: made a reply like the others.
+      return new Reply(request, e.status(), e.error().type(), errorBody(e));
     } catch (IOException e) {
       throw new OpenSearchUnavailableException(
           request + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
@@ -161,11 +231,26 @@ public final class OpenSearchConnection implements AutoCloseable {
     return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 9200;
   }
 
-  private static SSLContext sslContext(OpenSearchSettings settings) {
+  /** The answer OpenSearch gives with such an error, for {@link Reply#expect}'s message. */
+  private static byte[] errorBody(OpenSearchException e) {
+    try {
+      return Json.MAPPER.writeValueAsBytes(
+          Map.of(
+              "error",
+              Map.of("type", e.error().type(), "reason", String.valueOf(e.error().reason())),
+              "status",
+              e.status()));
+    } catch (IOException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+  }
+
+  /** The trust store (PKCS12 or JKS, told apart by its content). */
+  private static KeyStore trustStore(OpenSearchSettings settings) {
     char[] password =
         settings.trustStorePassword() == null ? null : settings.trustStorePassword().toCharArray();
     try {
-      return SSLContextBuilder.create().loadTrustMaterial(settings.trustStore(), password).build();
+      return KeyStore.getInstance(settings.trustStore().toFile(), password);
     } catch (IOException | GeneralSecurityException e) {
       // The message names the file, never the password.
       throw new IllegalArgumentException(
@@ -173,9 +258,32 @@ public final class OpenSearchConnection implements AutoCloseable {
     }
   }
 
+  private static SSLContext sslContext(KeyStore trust) {
+    try {
+      return SSLContextBuilder.create().loadTrustMaterial(trust, null).build();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot use the trust store: " + e.getMessage(), e);
+    }
+  }
+
+  private static TrustManager[] trustManagers(KeyStore trust) {
+    try {
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trust);
+      return factory.getTrustManagers();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot use the trust store: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() throws IOException {
-    transport.close();
+    try {
+      transport.close();
+    } finally {
+      owned.forEach(SdkAutoCloseable::close);
+    }
   }
 
   /** A whole answer of OpenSearch: its status and its body's bytes. */

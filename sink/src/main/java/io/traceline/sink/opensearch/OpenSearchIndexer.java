@@ -18,7 +18,9 @@ import java.util.Optional;
  *
  * <p>Documents go as the exact bytes of their Kafka record, through the client's generic API: the
  * typed API would parse and re-serialise them. Every write uses {@code version_type=external} with
- * the revision as version, so a replay or an older revision never replaces a newer one.
+ * the revision as version, so a replay or an older revision never replaces a newer one. A revision
+ * whose start moved into the previous month ({@link Doc#movedFrom()}) is followed, once stored, by
+ * a versioned delete of the earlier revision in the next month's index.
  *
  * <p>Thread-safe (the client is). The indexer owns its client and HTTP connections: {@link
  * #close()} releases them.
@@ -58,34 +60,67 @@ public final class OpenSearchIndexer implements AutoCloseable {
 
   /**
    * Sends the documents as one bulk request, each with {@code version_type=external} and its
-   * revision as version.
+   * revision as version. Then, for the documents stored ({@link Outcome#INDEXED} or {@link
+   * Outcome#STALE}) that name a {@link Doc#movedFrom()} index, a second bulk request deletes the
+   * same id there with the same external version: only an earlier revision is deleted, and only
+   * once this one is stored (a rejected or retryable revision leaves the earlier one readable).
    *
-   * @return one result per document, in the order given
-   * @throws OpenSearchUnavailableException when the request as a whole failed: nothing of it is
-   *     known to be stored, send it all again later
-   * @throws IllegalStateException when OpenSearch refuses the request for another reason (e.g. 401,
+   * @return one result per document, in the order given, with its {@link ItemResult#removal()}
+   * @throws OpenSearchUnavailableException when either request as a whole failed: send it all again
+   *     later (what was stored answers {@code STALE})
+   * @throws IllegalStateException when OpenSearch refuses a request for another reason (e.g. 401,
    *     403): retrying will not help
    */
   public List<ItemResult> index(List<Doc> docs) throws OpenSearchUnavailableException {
     if (docs.isEmpty()) {
       return List.of();
     }
-    JsonNode body = connection.json("POST", "/_bulk", Map.of(), bulkBody(docs), 200);
-    JsonNode items = body.path("items");
-    if (items.size() != docs.size()) {
-      throw new IllegalStateException(
-          "bulk response has " + items.size() + " items for " + docs.size() + " documents");
-    }
     List<ItemResult> results = new ArrayList<>(docs.size());
-    for (int i = 0; i < docs.size(); i++) {
-      JsonNode item = items.get(i).path("index");
-      int status = item.path("status").asInt();
+    List<Integer> moved = new ArrayList<>();
+    for (BulkItem item : bulk(bulkBody(docs), docs.size(), "index")) {
+      Doc doc = docs.get(results.size());
+      Outcome outcome = Outcome.classify(item.status(), item.type());
+      if (doc.movedFrom() != null && (outcome == Outcome.INDEXED || outcome == Outcome.STALE)) {
+        moved.add(results.size());
+      }
+      results.add(new ItemResult(doc, outcome, item.status(), item.reason(), null));
+    }
+    if (!moved.isEmpty()) {
+      List<Doc> removals = moved.stream().map(docs::get).toList();
+      List<BulkItem> items = bulk(removalBody(removals), removals.size(), "delete");
+      for (int i = 0; i < moved.size(); i++) {
+        BulkItem item = items.get(i);
+        int at = moved.get(i);
+        results.set(
+            at,
+            results
+                .get(at)
+                .withRemoval(Removal.classify(item.status(), item.type(), item.reason())));
+      }
+    }
+    return results;
+  }
+
+  /** One item of a bulk response. */
+  private record BulkItem(int status, String type, String reason) {}
+
+  /** Sends a bulk body of {@code expected} actions of one kind and reads the item of each. */
+  private List<BulkItem> bulk(byte[] body, int expected, String action)
+      throws OpenSearchUnavailableException {
+    JsonNode items = connection.json("POST", "/_bulk", Map.of(), body, 200).path("items");
+    if (items.size() != expected) {
+      throw new IllegalStateException(
+          "bulk response has " + items.size() + " items for " + expected + " " + action + "s");
+    }
+    List<BulkItem> result = new ArrayList<>(expected);
+    for (JsonNode wrapper : items) {
+      JsonNode item = wrapper.path(action);
       JsonNode error = item.path("error");
       String type = error.path("type").asText("");
       String reason = error.isMissingNode() ? "" : type + ": " + error.path("reason").asText("");
-      results.add(new ItemResult(docs.get(i), Outcome.classify(status, type), status, reason));
+      result.add(new BulkItem(item.path("status").asInt(), type, reason));
     }
-    return results;
+    return result;
   }
 
   /**
@@ -165,22 +200,36 @@ public final class OpenSearchIndexer implements AutoCloseable {
   static byte[] bulkBody(List<Doc> docs) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Doc doc : docs) {
-      Map<String, Object> action =
-          Map.of(
-              "_index", doc.index(),
-              "_id", doc.id(),
-              "version", doc.version(),
-              "version_type", "external");
-      try {
-        out.write(Json.MAPPER.writeValueAsBytes(Map.of("index", action)));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      out.write('\n');
+      writeAction(out, "index", doc.index(), doc);
       out.write(doc.json(), 0, doc.json().length);
       out.write('\n');
     }
     return out.toByteArray();
+  }
+
+  /**
+   * The bulk body that deletes each document's id, up to its version, from its {@link
+   * Doc#movedFrom()} index: with {@code version_type=external} a delete succeeds only over a lower
+   * version, so a newer document there is left alone (409).
+   */
+  static byte[] removalBody(List<Doc> docs) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (Doc doc : docs) {
+      writeAction(out, "delete", doc.movedFrom(), doc);
+    }
+    return out.toByteArray();
+  }
+
+  private static void writeAction(ByteArrayOutputStream out, String action, String index, Doc doc) {
+    Map<String, Object> target =
+        Map.of(
+            "_index", index, "_id", doc.id(), "version", doc.version(), "version_type", "external");
+    try {
+      out.write(Json.MAPPER.writeValueAsBytes(Map.of(action, target)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.write('\n');
   }
 
   private static byte[] resource(String name) {

@@ -2,6 +2,8 @@ package io.traceline.sink.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.traceline.sink.opensearch.Doc;
+import io.traceline.sink.opensearch.DocKind;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -31,6 +33,25 @@ class BatchTest {
     assertThat(batch.complete()).isTrue();
     assertThat(batch.committable())
         .isEqualTo(Map.of(P0, new OffsetAndMetadata(13), P1, new OffsetAndMetadata(5)));
+  }
+
+  @Test
+  void aStoredRevisionSupersedesLowerRevisionsOfTheSameDocumentOnly() {
+    Batch batch = new Batch();
+    batch.stored(doc(DocKind.TIMELINE, "t1", 3));
+    batch.stored(doc(DocKind.TIMELINE, "t1", 2));
+
+    assertThat(batch.superseded(doc(DocKind.TIMELINE, "t1", 1))).isTrue();
+    assertThat(batch.superseded(doc(DocKind.TIMELINE, "t1", 2))).isTrue();
+    assertThat(batch.superseded(doc(DocKind.TIMELINE, "t1", 3))).isFalse();
+    assertThat(batch.superseded(doc(DocKind.TIMELINE, "t2", 1))).isFalse();
+    assertThat(batch.superseded(doc(DocKind.ALERT, "t1", 1)))
+        .as("an alert is another document than its timeline")
+        .isFalse();
+  }
+
+  private static Doc doc(DocKind kind, String id, long version) {
+    return new Doc(kind, kind.alias() + "-2026.11", id, version, new byte[] {'{', '}'}, null);
   }
 
   @Test

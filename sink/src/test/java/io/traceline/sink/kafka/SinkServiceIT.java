@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -108,6 +109,18 @@ class SinkServiceIT {
     for (ProducerRecord<byte[], byte[]> record : records) {
       produce(record);
     }
+    // A request that began just after a month's start, whose second revision starts before it.
+    String moved = traceId('d', 1);
+    produce(
+        record(
+            Topics.TIMELINES,
+            moved,
+            Fixtures.timelineJson(moved, 1, Instant.parse("2026-12-01T00:00:30Z").toEpochMilli())));
+    produce(
+        record(
+            Topics.TIMELINES,
+            moved,
+            Fixtures.timelineJson(moved, 2, Instant.parse("2026-11-30T23:59:50Z").toEpochMilli())));
     produce(record(Topics.TIMELINES, traceId('a', 99), utf8("not json")));
     String unmapped = traceId('a', 98);
     produce(
@@ -134,6 +147,10 @@ class SinkServiceIT {
     assertThat(revisions).hasSize(8);
     assertThat(revisions.values()).allSatisfy(r -> assertThat(r).containsExactly(3L));
     assertThat(revisionsById(search, "traceline-alerts", 'a')).hasSize(8);
+    assertThat(revisionsById(search, "traceline-timelines", 'd'))
+        .isEqualTo(Map.of(moved, List.of(2L)));
+    assertThat(registry.get("traceline.sink.removals").tag("outcome", "deleted").counter().count())
+        .isEqualTo(1.0);
     JsonNode edges = search(search, "traceline-service-edges");
     assertThat(edges).hasSize(1);
     assertThat(edges.get(0).path("_source").path("calls").asLong()).isEqualTo(20);
@@ -300,7 +317,8 @@ class SinkServiceIT {
             null,
             null,
             Duration.ofSeconds(5),
-            OpenSearchSettings.DEFAULT_RETENTION));
+            OpenSearchSettings.DEFAULT_RETENTION,
+            OpenSearchSettings.Aws.NONE));
   }
 
   /** A 32-hex trace id: the test's letter, then the number. */

@@ -62,6 +62,44 @@ class DocumentsTest {
   }
 
   @Test
+  void aRevisionStartingInAMonthsLastDayNamesTheNextMonthsIndexToRemoveAnEarlierRevisionFrom() {
+    long lastSeconds = Instant.parse("2026-11-30T23:59:50Z").toEpochMilli();
+    long oneDayBefore =
+        Instant.parse("2026-12-01T00:00:00Z").minus(Documents.MOVE_WINDOW).toEpochMilli();
+
+    assertThat(timeline(2, lastSeconds).index()).isEqualTo("traceline-timelines-2026.11");
+    assertThat(timeline(2, lastSeconds).movedFrom()).isEqualTo("traceline-timelines-2026.12");
+    assertThat(timeline(3, oneDayBefore).movedFrom()).isEqualTo("traceline-timelines-2026.12");
+    assertThat(timeline(2, oneDayBefore - 1).movedFrom()).isNull();
+    assertThat(timeline(2, NOV_21).movedFrom()).isNull();
+    assertThat(timeline(1, lastSeconds).movedFrom())
+        .as("a first revision has nothing earlier to remove")
+        .isNull();
+    assertThat(
+            Documents.of(
+                    DocKind.ALERT,
+                    null,
+                    Fixtures.alertJson(
+                        TRACE, 2, Instant.parse("2026-12-31T23:00:00Z").toEpochMilli()))
+                .movedFrom())
+        .isEqualTo("traceline-alerts-2027.01");
+  }
+
+  @Test
+  void serviceEdgesNeverMoveTheirMinuteIsPartOfTheirKey() {
+    long minute = Instant.parse("2026-11-30T23:59:00Z").toEpochMilli();
+
+    Doc doc = Documents.of(DocKind.SERVICE_EDGE, null, Fixtures.edgeJson(minute, 4, 5));
+
+    assertThat(doc.index()).isEqualTo("traceline-service-edges-2026.11");
+    assertThat(doc.movedFrom()).isNull();
+  }
+
+  private static Doc timeline(int revision, long start) {
+    return Documents.of(DocKind.TIMELINE, null, Fixtures.timelineJson(TRACE, revision, start));
+  }
+
+  @Test
   void fieldOrderAndNestedFieldsOfTheSameNameDoNotMatter() {
     String json =
         "{\"events\":[{\"traceId\":\"ffffffffffffffffffffffffffffffff\",\"revision\":9}],"

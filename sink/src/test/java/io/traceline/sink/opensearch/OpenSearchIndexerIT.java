@@ -10,6 +10,7 @@ import io.traceline.embedded.junit.OpenSearchExtension;
 import io.traceline.model.Json;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -202,8 +203,178 @@ class OpenSearchIndexerIT {
     assertThat(indexer.deleteExpired(Instant.parse("2026-11-21T12:00:00Z"))).isEmpty();
   }
 
+  /** The documents of {@code id} across {@code alias}, as stored (no reader rule applied). */
+  private static JsonNode stored(EmbeddedOpenSearch server, String alias, String id)
+      throws IOException, InterruptedException {
+    return hits(
+        server, alias, "{\"version\":true,\"query\":{\"ids\":{\"values\":[\"" + id + "\"]}}}");
+  }
+
+  /**
+   * The search every reader of the aliases makes (the README's reader rule): one hit per trace,
+   * carrying the trace's highest revision among the documents the query matched.
+   */
+  private static JsonNode collapsed(EmbeddedOpenSearch server, String alias, String query)
+      throws IOException, InterruptedException {
+    return hits(
+        server,
+        alias,
+        "{\"query\":"
+            + query
+            + ",\"sort\":[{\"startTime\":\"desc\"}],\"collapse\":{\"field\":\"traceId\","
+            + "\"inner_hits\":{\"name\":\"latest\",\"size\":1,"
+            + "\"sort\":[{\"revision\":\"desc\"}]}}}");
+  }
+
+  /** The hits of a search of the alias, after a refresh. */
+  private static JsonNode hits(EmbeddedOpenSearch server, String alias, String search)
+      throws IOException, InterruptedException {
+    send(server, "POST", "/" + alias + "/_refresh");
+    HttpResponse<String> response = server.send("POST", "/" + alias + "/_search", search);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return Json.MAPPER.readTree(response.body()).path("hits").path("hits");
+  }
+
+  private static JsonNode latestOf(JsonNode collapsedHit) {
+    return collapsedHit.path("inner_hits").path("latest").path("hits").path("hits").get(0);
+  }
+
   @Test
   @Order(6)
+  void aRevisionThatMovesIntoThePreviousMonthRemovesTheEarlierOneAndAReplayDoesNotBringItBack(
+      EmbeddedOpenSearch server) throws Exception {
+    String trace = "d1ec0000000000000000000000000001";
+    long dec1 = Instant.parse("2026-12-01T00:00:30Z").toEpochMilli();
+    long nov30 = Instant.parse("2026-11-30T23:59:50Z").toEpochMilli();
+    Doc first = timeline(trace, 1, dec1);
+    Doc moved = timeline(trace, 2, nov30);
+    Doc firstAlert = Documents.of(DocKind.ALERT, null, Fixtures.alertJson(trace, 1, dec1));
+    Doc movedAlert = Documents.of(DocKind.ALERT, null, Fixtures.alertJson(trace, 2, nov30));
+
+    List<ItemResult> firsts = indexer.index(List.of(first, firstAlert));
+    assertThat(outcomes(firsts)).containsExactly(Outcome.INDEXED, Outcome.INDEXED);
+    assertThat(firsts.get(0).removal()).isNull();
+    assertThat(stored(server, "traceline-timelines", trace).get(0).path("_index").asText())
+        .isEqualTo("traceline-timelines-2026.12");
+
+    List<ItemResult> seconds = indexer.index(List.of(moved, movedAlert));
+
+    assertThat(outcomes(seconds)).containsExactly(Outcome.INDEXED, Outcome.INDEXED);
+    assertThat(seconds)
+        .extracting(r -> r.removal().result())
+        .containsExactly(Removal.Result.DELETED, Removal.Result.DELETED);
+    for (String alias : List.of("traceline-timelines", "traceline-alerts")) {
+      JsonNode hits = stored(server, alias, trace);
+      assertThat(hits).as(alias).hasSize(1);
+      assertThat(hits.get(0).path("_index").asText()).isEqualTo(alias + "-2026.11");
+      assertThat(hits.get(0).path("_version").asLong()).isEqualTo(2);
+    }
+
+    // A replay of both (in order, as Kafka gives them): revision 1 meets the delete's tombstone,
+    // revision 2 is stale and removes nothing.
+    List<ItemResult> replay = indexer.index(List.of(first, moved));
+    assertThat(outcomes(replay)).containsExactly(Outcome.STALE, Outcome.STALE);
+    assertThat(replay.get(0).removal()).isNull();
+    assertThat(replay.get(1).removal().result()).isEqualTo(Removal.Result.ABSENT);
+    assertThat(stored(server, "traceline-timelines", trace)).hasSize(1);
+    assertThat(Json.MAPPER.readTree(indexer.latest(DocKind.TIMELINE, trace).orElseThrow()))
+        .isEqualTo(Json.MAPPER.readTree(moved.json()));
+  }
+
+  @Test
+  @Order(7)
+  void bothRevisionsInOneBulkLeaveOneDocument(EmbeddedOpenSearch server) throws Exception {
+    String trace = "d1ec0000000000000000000000000002";
+    Doc first = timeline(trace, 1, Instant.parse("2027-01-01T00:00:05Z").toEpochMilli());
+    Doc moved = timeline(trace, 2, Instant.parse("2026-12-31T23:58:00Z").toEpochMilli());
+
+    List<ItemResult> results = indexer.index(List.of(first, moved));
+
+    assertThat(outcomes(results)).containsExactly(Outcome.INDEXED, Outcome.INDEXED);
+    assertThat(results.get(1).removal().result()).isEqualTo(Removal.Result.DELETED);
+    JsonNode hits = stored(server, "traceline-timelines", trace);
+    assertThat(hits).hasSize(1);
+    assertThat(hits.get(0).path("_index").asText()).isEqualTo("traceline-timelines-2026.12");
+  }
+
+  @Test
+  @Order(8)
+  void aRemovalFromAMonthWithoutIndexFindsNothingAndLeavesItsTombstone(EmbeddedOpenSearch server)
+      throws Exception {
+    String trace = "d1ec0000000000000000000000000005";
+    Doc moved = timeline(trace, 2, Instant.parse("2027-02-28T23:59:00Z").toEpochMilli());
+
+    List<ItemResult> results = indexer.index(List.of(moved));
+
+    assertThat(outcomes(results)).containsExactly(Outcome.INDEXED);
+    assertThat(results.get(0).removal().result()).isEqualTo(Removal.Result.ABSENT);
+    assertThat(results.get(0).removal().status()).isEqualTo(404);
+    // An externally versioned delete creates its index, empty, to keep the tombstone: revision 1
+    // arriving now is refused instead of being stored beside revision 2.
+    JsonNode march = get(server, "/_cat/indices/traceline-timelines-2027.03?format=json");
+    assertThat(march.get(0).path("docs.count").asText()).isEqualTo("0");
+    Doc late = timeline(trace, 1, Instant.parse("2027-03-01T00:00:10Z").toEpochMilli());
+    assertThat(outcomes(indexer.index(List.of(late)))).containsExactly(Outcome.STALE);
+    assertThat(stored(server, "traceline-timelines", trace)).hasSize(1);
+  }
+
+  @Test
+  @Order(9)
+  void whereAnEarlierRevisionStaysReadersStillSeeEachTraceOnceAtItsLatestRevision(
+      EmbeddedOpenSearch server) throws Exception {
+    // Two ways an earlier revision can stay beside a later one. (1) The start moved by more than
+    // the window, so no delete was sent.
+    String far = "d1ec0000000000000000000000000003";
+    assertThat(
+            outcomes(
+                indexer.index(
+                    List.of(
+                        timeline(far, 1, Instant.parse("2026-12-02T12:00:00Z").toEpochMilli()),
+                        timeline(far, 2, Instant.parse("2026-11-29T12:00:00Z").toEpochMilli())))))
+        .containsExactly(Outcome.INDEXED, Outcome.INDEXED);
+    // (2) The delete's tombstone expired (index.gc_deletes, 60 s by default; 0 here) before a lone
+    // replay of revision 1: nothing remembers the delete, so revision 1 is stored again.
+    String lone = "d1ec0000000000000000000000000004";
+    long dec1 = Instant.parse("2026-12-01T00:00:30Z").toEpochMilli();
+    Doc first = timeline(lone, 1, dec1);
+    Doc moved = timeline(lone, 2, Instant.parse("2026-11-30T23:59:50Z").toEpochMilli());
+    indexer.index(List.of(first, moved));
+    HttpResponse<String> settings =
+        server.send(
+            "PUT", "/traceline-timelines-2026.12/_settings", "{\"index.gc_deletes\":\"0s\"}");
+    assertThat(settings.statusCode()).as(settings.body()).isEqualTo(200);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    Outcome replayed = Outcome.STALE;
+    while (replayed == Outcome.STALE && System.nanoTime() < deadline) {
+      send(server, "POST", "/traceline-timelines-2026.12/_refresh");
+      replayed = indexer.index(List.of(first)).get(0).outcome();
+    }
+    assertThat(replayed).isEqualTo(Outcome.INDEXED);
+
+    for (String trace : List.of(far, lone)) {
+      assertThat(stored(server, "traceline-timelines", trace)).as("stored").hasSize(2);
+      JsonNode hits =
+          collapsed(server, "traceline-timelines", "{\"term\":{\"traceId\":\"" + trace + "\"}}");
+      assertThat(hits).as("read").hasSize(1);
+      assertThat(latestOf(hits.get(0)).path("_source").path("revision").asInt()).isEqualTo(2);
+      JsonNode latest = Json.MAPPER.readTree(indexer.latest(DocKind.TIMELINE, trace).orElseThrow());
+      assertThat(latest.path("revision").asInt()).isEqualTo(2);
+    }
+    JsonNode both =
+        collapsed(
+            server,
+            "traceline-timelines",
+            "{\"terms\":{\"traceId\":[\"" + far + "\",\"" + lone + "\"]}}");
+    assertThat(both).hasSize(2);
+
+    // The next replay of revision 2 (Kafka replays in order) removes the stray copy again.
+    assertThat(indexer.index(List.of(moved)).get(0).removal().result())
+        .isEqualTo(Removal.Result.DELETED);
+    assertThat(stored(server, "traceline-timelines", lone)).hasSize(1);
+  }
+
+  @Test
+  @Order(10)
   void anOutageThrowsAndIndexingResumesAfterRestart(EmbeddedOpenSearch server) throws Exception {
     String trace = "aaaabbbbccccddddeeeeffff00001111";
     server.stop();
