@@ -1,12 +1,13 @@
 package io.traceline.app.trace;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.traceline.app.UsageException;
 import io.traceline.app.render.TimelineReport;
 import io.traceline.model.Json;
 import io.traceline.model.Timeline;
 import io.traceline.model.TraceIds;
 import io.traceline.sink.opensearch.DocKind;
-import io.traceline.sink.opensearch.OpenSearchIndexer;
+import io.traceline.sink.opensearch.OpenSearchConnection;
 import io.traceline.sink.opensearch.OpenSearchSettings;
 import io.traceline.sink.opensearch.OpenSearchUnavailableException;
 import java.io.BufferedReader;
@@ -127,12 +128,21 @@ public final class TraceCommand implements Callable<Integer> {
   private record Found(Timeline timeline, int skipped) {}
 
   private Found fromOpenSearch(String canonical) throws IOException {
-    try (OpenSearchIndexer search = OpenSearchIndexer.create(OpenSearchSettings.of(opensearch))) {
-      Optional<byte[]> json = search.latest(DocKind.TIMELINE, canonical);
-      return new Found(json.map(Json::readTimeline).orElse(null), 0);
+    try (OpenSearchConnection search =
+        OpenSearchConnection.open(OpenSearchSettings.of(opensearch))) {
+      Optional<JsonNode> json = search.latest(DocKind.TIMELINE, canonical);
+      return new Found(json.map(TraceCommand::timeline).orElse(null), 0);
     } catch (OpenSearchUnavailableException e) {
       throw new IOException(
           "OpenSearch at " + opensearch + " is unavailable: " + e.getMessage(), e);
+    }
+  }
+
+  private static Timeline timeline(JsonNode json) {
+    try {
+      return Json.readTimeline(Json.MAPPER.writeValueAsBytes(json));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

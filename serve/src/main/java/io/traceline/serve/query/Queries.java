@@ -78,19 +78,6 @@ public final class Queries {
     return body;
   }
 
-  /** The stored documents of one trace (every revision, in whichever index). */
-  public static Map<String, Object> byId(String traceId) {
-    return Map.of(
-        "size",
-        10,
-        "version",
-        true,
-        "query",
-        Map.of("ids", Map.of("values", List.of(traceId))),
-        "sort",
-        List.of(Map.of("revision", "desc")));
-  }
-
   /** The services, routes and flag types of the timelines in a window, for the search form. */
   public static Map<String, Object> facets(TimeRange range) {
     return Map.of(

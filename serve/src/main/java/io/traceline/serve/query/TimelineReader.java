@@ -45,14 +45,7 @@ public final class TimelineReader {
 
   /** The trace's timeline at its highest revision, or empty when none is indexed. */
   public Optional<JsonNode> timeline(String traceId) throws OpenSearchUnavailableException {
-    JsonNode hits = query(DocKind.TIMELINE, Queries.byId(traceId)).path("hits").path("hits");
-    JsonNode best = null;
-    for (JsonNode hit : hits) {
-      if (best == null || hit.path("_version").asLong() > best.path("_version").asLong()) {
-        best = hit;
-      }
-    }
-    return best == null ? Optional.empty() : Optional.of(best.path("_source"));
+    return connection.latest(DocKind.TIMELINE, traceId);
   }
 
   /**

@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -222,6 +223,39 @@ public final class OpenSearchConnection implements AutoCloseable {
           "cannot write the request body of " + method + " " + path, e);
     }
     return send(method, path, params, json).expect(accepted).json();
+  }
+
+  /**
+   * The stored document of {@code kind} with id {@code id} at its highest version, or empty when
+   * there is none: the readers' rule, since a trace's revisions may sit in two monthly indices
+   * (README). An alias that does not exist yet reads as empty.
+   *
+   * @throws OpenSearchUnavailableException when OpenSearch cannot take the request now
+   */
+  public Optional<JsonNode> latest(DocKind kind, String id) throws OpenSearchUnavailableException {
+    JsonNode hits =
+        json(
+                "POST",
+                "/" + kind.alias() + "/_search",
+                Map.of(),
+                Map.of(
+                    "version",
+                    true,
+                    "size",
+                    10,
+                    "query",
+                    Map.of("ids", Map.of("values", List.of(id)))),
+                200,
+                404)
+            .path("hits")
+            .path("hits");
+    JsonNode best = null;
+    for (JsonNode hit : hits) {
+      if (best == null || hit.path("_version").asLong() > best.path("_version").asLong()) {
+        best = hit;
+      }
+    }
+    return best == null ? Optional.empty() : Optional.of(best.path("_source"));
   }
 
   private static int port(URI uri) {

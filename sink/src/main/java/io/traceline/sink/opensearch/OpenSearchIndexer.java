@@ -155,34 +155,12 @@ public final class OpenSearchIndexer implements AutoCloseable {
    * @throws OpenSearchUnavailableException when OpenSearch cannot take the request now
    */
   public Optional<byte[]> latest(DocKind kind, String id) throws OpenSearchUnavailableException {
-    JsonNode hits =
-        connection
-            .json(
-                "POST",
-                "/" + kind.alias() + "/_search",
-                Map.of(),
-                Map.of(
-                    "version",
-                    true,
-                    "size",
-                    10,
-                    "query",
-                    Map.of("ids", Map.of("values", List.of(id)))),
-                200,
-                404)
-            .path("hits")
-            .path("hits");
-    JsonNode best = null;
-    for (JsonNode hit : hits) {
-      if (best == null || hit.path("_version").asLong() > best.path("_version").asLong()) {
-        best = hit;
-      }
-    }
-    if (best == null) {
+    Optional<JsonNode> latest = connection.latest(kind, id);
+    if (latest.isEmpty()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(Json.MAPPER.writeValueAsBytes(best.path("_source")));
+      return Optional.of(Json.MAPPER.writeValueAsBytes(latest.get()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
