@@ -173,6 +173,18 @@ class ServeServerIT {
     assertThat(timelines.get(0).has("events")).isFalse();
     assertThat(timelines.get(0).path("entry").path("operation").asText()).isEqualTo(ROUTE);
     assertThat(timelines.get(0).path("bottleneck").path("service").asText()).isEqualTo(DB);
+
+    // Over time: every match of the hour in 30 s buckets, empty ones included.
+    assertThat(search.path("intervalMs").asLong()).isEqualTo(30_000);
+    List<JsonNode> buckets = list(search.path("overTime"));
+    assertThat(buckets).hasSize(120);
+    assertThat(buckets.get(0).path("time").asLong()).isEqualTo(NOW.toEpochMilli() - HOUR);
+    assertThat(buckets.stream().mapToLong(b -> b.path("requests").asLong()).sum()).isEqualTo(31);
+    assertThat(buckets.stream().mapToLong(b -> b.path("flagged").asLong()).sum()).isEqualTo(3);
+    JsonNode revisedBucket = buckets.get(100); // the revised request started at 11:50
+    assertThat(revisedBucket.path("requests").asLong()).isEqualTo(1);
+    assertThat(revisedBucket.path("p99Ms").asDouble()).isEqualTo(955.0);
+    assertThat(buckets.get(1).has("p99Ms")).as("an empty bucket has no percentile").isFalse();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.traceline.serve.query;
 
 import io.traceline.model.FlagType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,8 +75,63 @@ public final class Queries {
         "aggs",
         Map.of(
             "traces",
-            Map.of("cardinality", Map.of("field", "traceId", "precision_threshold", 40_000))));
+            Map.of("cardinality", Map.of("field", "traceId", "precision_threshold", 40_000)),
+            "overTime",
+            overTime(c.range())));
     return body;
+  }
+
+  /** Bucket lengths of the chart over time, the shortest that gives at most {@link #MAX_POINTS}. */
+  static final List<Duration> INTERVALS =
+      List.of(
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(5),
+          Duration.ofMinutes(15),
+          Duration.ofHours(1),
+          Duration.ofHours(3),
+          Duration.ofHours(12),
+          Duration.ofDays(1));
+
+  /** The most buckets of the chart over time. */
+  static final int MAX_POINTS = 120;
+
+  /** The chart's bucket length for a window. */
+  public static Duration interval(TimeRange range) {
+    for (Duration interval : INTERVALS) {
+      if (range.length().toMillis() / interval.toMillis() <= MAX_POINTS) {
+        return interval;
+      }
+    }
+    return INTERVALS.get(INTERVALS.size() - 1);
+  }
+
+  /**
+   * Requests per bucket of the window (empty buckets too), with their p50 and p99 durations and how
+   * many carry a flag.
+   */
+  private static Map<String, Object> overTime(TimeRange range) {
+    return Map.of(
+        "date_histogram",
+        Map.of(
+            "field",
+            "startTime",
+            "fixed_interval",
+            interval(range).toSeconds() + "s",
+            "min_doc_count",
+            0,
+            "extended_bounds",
+            Map.of("min", range.from().toEpochMilli(), "max", range.to().toEpochMilli() - 1)),
+        "aggs",
+        Map.of(
+            "latency",
+            Map.of("percentiles", Map.of("field", "durationMs", "percents", List.of(50, 99))),
+            "flagged",
+            Map.of(
+                "filter",
+                Map.of(
+                    "nested", Map.of("path", "flags", "query", Map.of("match_all", Map.of()))))));
   }
 
   /** The services, routes and flag types of the timelines in a window, for the search form. */

@@ -33,14 +33,42 @@ public final class TimelineReader {
    *
    * @param total how many traces match (may exceed the timelines returned)
    * @param timelines the summaries: a timeline's fields without its events and segments
+   * @param intervalMs the length of a bucket of {@code overTime}
+   * @param overTime every match of the window (not only those returned), per bucket
    */
-  public record SearchResult(long total, List<JsonNode> timelines) {}
+  public record SearchResult(
+      long total, List<JsonNode> timelines, long intervalMs, List<Bucket> overTime) {}
+
+  /**
+   * The matching requests that started in one bucket of the window.
+   *
+   * @param time the bucket's start, epoch ms
+   * @param requests how many
+   * @param flagged how many carry a flag
+   * @param p50Ms their median duration, or null when there are none
+   * @param p99Ms their 99th percentile duration, or null when there are none
+   */
+  public record Bucket(long time, long requests, long flagged, Double p50Ms, Double p99Ms) {}
 
   /** Runs the search. */
   public SearchResult search(SearchCriteria criteria) throws OpenSearchUnavailableException {
     JsonNode answer = query(DocKind.TIMELINE, Queries.search(criteria));
+    JsonNode aggs = answer.path("aggregations");
+    List<Bucket> overTime = new ArrayList<>();
+    for (JsonNode b : aggs.path("overTime").path("buckets")) {
+      overTime.add(
+          new Bucket(
+              b.path("key").asLong(),
+              b.path("doc_count").asLong(),
+              b.path("flagged").path("doc_count").asLong(),
+              number(b.path("latency").path("values").path("50.0")),
+              number(b.path("latency").path("values").path("99.0"))));
+    }
     return new SearchResult(
-        answer.path("aggregations").path("traces").path("value").asLong(), latestSources(answer));
+        aggs.path("traces").path("value").asLong(),
+        latestSources(answer),
+        Queries.interval(criteria.range()).toMillis(),
+        overTime);
   }
 
   /** The trace's timeline at its highest revision, or empty when none is indexed. */

@@ -127,7 +127,7 @@ async function searchPage(params) {
     results.replaceChildren(failure(error));
     return;
   }
-  drawDurationChart(chart, found.timelines);
+  drawDurationChart(chart, found);
   if (found.timelines.length === 0) {
     results.replaceChildren(el('p', { class: 'muted', id: 'no-results' }, 'No timeline matches in this time range.'));
     return;
@@ -148,26 +148,36 @@ async function searchPage(params) {
           el('td', {}, t.bottleneck ? t.bottleneck.service + ' ' + percent(t.bottleneck.share) : ''))))));
 }
 
-/** Duration over start time, one point per timeline; flagged ones in red. A click opens it. */
-function drawDurationChart(container, timelines) {
+/**
+ * The window over time: requests per bucket (bars, right axis), their p50 and p99 durations
+ * (lines), and the flagged requests among those listed (red points; a click opens one).
+ */
+function drawDurationChart(container, found) {
   if (window.traceline.chart) window.traceline.chart.dispose();
   const chart = echarts.init(container, null, { renderer: 'svg' });
   window.traceline.chart = chart;
-  const point = t => ({ value: [t.startTime, t.durationMs], traceId: t.traceId });
+  const flagged = found.timelines.filter(t => (t.flags || []).length);
+  const byId = new Map(found.timelines.map(t => [t.traceId, t]));
+  const series = (name, pick) => found.overTime.map(b => [b.time, pick(b) ?? null]);
   chart.setOption({
     animation: false,
-    grid: { left: 60, right: 20, top: 30, bottom: 30 },
-    legend: { data: ['ok', 'flagged'], top: 0 },
-    // ECharts renders a formatter's string as HTML: escape what comes from the data.
-    tooltip: { formatter: p => escapeHtml(route(timelines.find(t => t.traceId === p.data.traceId).entry)) + '<br>' + ms(p.data.value[1]) },
-    xAxis: { type: 'time' },
-    yAxis: { type: 'value', name: 'ms', nameGap: 8 },
+    grid: { left: 60, right: 60, top: 30, bottom: 30 },
+    legend: { data: ['requests', 'p50', 'p99', 'flagged'], top: 0 },
+    tooltip: { trigger: 'item', formatter: p => p.seriesName === 'flagged'
+      // ECharts renders a formatter's string as HTML: escape what comes from the data.
+      ? escapeHtml(route(byId.get(p.data.traceId).entry)) + '<br>' + ms(p.data.value[1])
+      : escapeHtml(p.seriesName) + ' ' + time(p.value[0]) + ': ' + (p.seriesName === 'requests' ? p.value[1] : ms(p.value[1])) },
+    xAxis: { type: 'time', min: found.overTime.length ? found.overTime[0].time : null },
+    yAxis: [{ type: 'value', name: 'ms', nameGap: 8 }, { type: 'value', name: 'requests', nameGap: 8, splitLine: { show: false } }],
     series: [
-      { name: 'ok', type: 'scatter', symbolSize: 6, itemStyle: { color: '#4a7bd0' }, data: timelines.filter(t => !(t.flags || []).length).map(point) },
-      { name: 'flagged', type: 'scatter', symbolSize: 7, itemStyle: { color: '#e03131' }, data: timelines.filter(t => (t.flags || []).length).map(point) }
+      { name: 'requests', type: 'bar', yAxisIndex: 1, barMaxWidth: 12, itemStyle: { color: '#d0d7e2' }, data: series('requests', b => b.requests) },
+      { name: 'p50', type: 'line', showSymbol: false, connectNulls: false, itemStyle: { color: '#4a7bd0' }, data: series('p50', b => b.p50Ms) },
+      { name: 'p99', type: 'line', showSymbol: false, connectNulls: false, itemStyle: { color: '#f08c00' }, data: series('p99', b => b.p99Ms) },
+      { name: 'flagged', type: 'scatter', symbolSize: 7, itemStyle: { color: '#e03131' },
+        data: flagged.map(t => ({ value: [t.startTime, t.durationMs], traceId: t.traceId })) }
     ]
   });
-  chart.on('click', p => { location.hash = '#/trace/' + p.data.traceId; });
+  chart.on('click', p => { if (p.data && p.data.traceId) location.hash = '#/trace/' + p.data.traceId; });
 }
 
 // ---- one timeline ------------------------------------------------------------------------------
