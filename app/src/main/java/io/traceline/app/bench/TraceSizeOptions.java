@@ -4,9 +4,10 @@ import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
- * How many events the generated traces of {@code bench correlator} have: 5 to 30, uniform (a
- * picocli mixin, for the benchmarks that generate its traffic; {@code bench open-traces} draws
- * smaller traces and has its own options). Picocli fills one per command run.
+ * How many events the generated traces of {@code bench correlator} and {@code bench sink} have: 5
+ * to 30, uniform, so that the sink indexes the timelines of the traffic the correlator is measured
+ * on (a picocli mixin; {@code bench open-traces} draws smaller traces and has its own options).
+ * Picocli fills one per command run.
  */
 final class TraceSizeOptions {
 
