@@ -12,11 +12,17 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = {
       "Benchmarks of Traceline's stages on this machine, on a synthetic workload generated",
-      "in-process with a fixed seed: ingest throughput (no Kafka), the correlator's throughput,",
-      "and its memory and emit latency with many open traces (an embedded Kafka broker).",
+      "in-process with a fixed seed: ingest throughput (no Kafka), the correlator's throughput and",
+      "its memory and emit latency with many open traces (an embedded Kafka broker), and the",
+      "sink's indexing rate on the real OpenSearch.",
       "See docs/benchmarks.md."
     },
-    subcommands = {IngestBenchmark.class, CorrelatorBenchmark.class, OpenTracesBenchmark.class})
+    subcommands = {
+      IngestBenchmark.class,
+      CorrelatorBenchmark.class,
+      OpenTracesBenchmark.class,
+      SinkBenchmark.class
+    })
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -25,6 +31,6 @@ public final class BenchCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "a benchmark is required (traceline bench ingest|correlator|open-traces)");
+        "a benchmark is required (traceline bench ingest|correlator|open-traces|sink)");
   }
 }

@@ -1,6 +1,5 @@
 package io.traceline.app.bench;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.traceline.app.UsageException;
@@ -102,18 +101,6 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
   double tracesPerSecond;
 
   @Option(
-      names = "--min-events",
-      defaultValue = "5",
-      description = "Fewest events of a trace (default: ${DEFAULT-VALUE}).")
-  int minEvents;
-
-  @Option(
-      names = "--max-events",
-      defaultValue = "30",
-      description = "Most events of a trace (default: ${DEFAULT-VALUE}).")
-  int maxEvents;
-
-  @Option(
       names = "--guarantee",
       split = ",",
       defaultValue = "exactly_once_v2,at_least_once",
@@ -154,6 +141,8 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
               + " first guarantee before the correlator; --no-reference skips them (default:"
               + " ${DEFAULT-VALUE}).")
   boolean reference;
+
+  @Mixin TraceSizeOptions sizes;
 
   @Mixin CorrelatorRunOptions common;
 
@@ -264,7 +253,8 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
               MAX_EVENTS,
               warmupEvents));
     }
-    problems.addAll(common.problems(gap, closeCheck, minEvents, maxEvents, 500, guarantees));
+    problems.addAll(
+        common.problems(gap, closeCheck, sizes.minEvents, sizes.maxEvents, 500, guarantees));
     if (!problems.isEmpty()) {
       throw UsageException.of("invalid bench correlator options", problems);
     }
@@ -276,10 +266,7 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
             + " consumer");
     MachineInfo.print(
         out, "the broker, the producer, the consumers and the correlator share them (one JVM)");
-    out.printf(
-        Locale.ROOT,
-        "  load       %s (1-minute average at the start)%n",
-        MachineInfo.loadAverage());
+    MachineInfo.printLoad(out, "start");
     out.printf(
         Locale.ROOT,
         "  correlator inactivityGap %s, closeCheckInterval %s, other settings the defaults;"
@@ -296,7 +283,13 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
       KafkaProducer<String, byte[]> producer, String topic, long limit, long workloadSeed) {
     TraceSchedule schedule =
         new TraceSchedule(
-            workloadSeed, START_EPOCH_MS, tracesPerSecond, minEvents, maxEvents, MAX_LAG_MS, limit);
+            workloadSeed,
+            START_EPOCH_MS,
+            tracesPerSecond,
+            sizes.minEvents,
+            sizes.maxEvents,
+            MAX_LAG_MS,
+            limit);
     SendFailures failures = new SendFailures();
     long count = 0;
     long bytes = 0;
@@ -323,8 +316,8 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
         common.seed,
         IngestBenchmark.number(tracesPerSecond),
         in.simulatedMs() / 1e3,
-        minEvents,
-        maxEvents,
+        sizes.minEvents,
+        sizes.maxEvents,
         MAX_LAG_MS);
     out.printf(
         Locale.ROOT,
@@ -535,7 +528,7 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
       // past their gap.
       long closing = System.nanoTime();
       long closeDeadline = closing + gap.plusSeconds(60).toNanos();
-      while (sum(registry, "traceline.correlator.timelines") < input.traces()) {
+      while (BenchMeters.sum(registry, "traceline.correlator.timelines") < input.traces()) {
         checkAlive(client, closeDeadline, "close every trace");
         LockSupport.parkNanos(POLL.toNanos());
       }
@@ -638,10 +631,10 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
 
   private static void printCheck(
       PrintWriter out, MeterRegistry registry, Input input, long closeNanos) {
-    long stored = counter(registry, "traceline.correlator.events", "new");
-    long duplicates = counter(registry, "traceline.correlator.events", "duplicate");
-    long timelines = sum(registry, "traceline.correlator.timelines");
-    long deadLetters = sum(registry, "traceline.correlator.dlq");
+    long stored = BenchMeters.sum(registry, "traceline.correlator.events", "new");
+    long duplicates = BenchMeters.sum(registry, "traceline.correlator.events", "duplicate");
+    long timelines = BenchMeters.sum(registry, "traceline.correlator.timelines");
+    long deadLetters = BenchMeters.sum(registry, "traceline.correlator.dlq");
     boolean ok =
         stored == input.events()
             && duplicates == 0
@@ -694,25 +687,11 @@ public final class CorrelatorBenchmark implements Callable<Integer> {
           p.eventsPerSecond(),
           verdict);
     }
-    out.printf(
-        Locale.ROOT, "  load       %s (1-minute average at the end)%n", MachineInfo.loadAverage());
+    MachineInfo.printLoad(out, "end");
   }
 
   private static void progress(PrintWriter err, String message) {
     err.println("traceline bench correlator: " + message);
     err.flush();
-  }
-
-  private static long counter(MeterRegistry registry, String name, String outcome) {
-    Counter c = registry.find(name).tag("outcome", outcome).counter();
-    return c == null ? 0 : (long) c.count();
-  }
-
-  private static long sum(MeterRegistry registry, String name) {
-    double total = 0;
-    for (Counter c : registry.find(name).counters()) {
-      total += c.count();
-    }
-    return (long) total;
   }
 }

@@ -1,6 +1,5 @@
 package io.traceline.app.bench;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.traceline.app.cli.DurationConverter;
@@ -155,14 +154,9 @@ final class CorrelatorChild implements Callable<Integer> {
   }
 
   private long count(String name, String outcome) {
-    double total = 0;
-    for (Counter c :
-        outcome == null
-            ? registry.find(name).counters()
-            : registry.find(name).tag("outcome", outcome).counters()) {
-      total += c.count();
-    }
-    return (long) total;
+    return outcome == null
+        ? BenchMeters.sum(registry, name)
+        : BenchMeters.sum(registry, name, outcome);
   }
 
   private void reply(String line) {

@@ -51,14 +51,9 @@ final class CorrelatorRunOptions {
     if (threads < 1 || threads > 16) {
       problems.add("--threads must be between 1 and 16, was " + threads);
     }
-    if (minEvents < 1 || maxEvents < minEvents || maxEvents > maxTraceEvents) {
-      problems.add(
-          String.format(
-              Locale.ROOT,
-              "--min-events and --max-events must satisfy 1 <= min <= max <= %d, were %d and %d",
-              maxTraceEvents,
-              minEvents,
-              maxEvents));
+    String sizes = TraceSizeOptions.problem(minEvents, maxEvents, maxTraceEvents);
+    if (sizes != null) {
+      problems.add(sizes);
     }
     for (String g : guarantees) {
       if (guarantee(g) == null) {

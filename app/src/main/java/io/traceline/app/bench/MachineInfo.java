@@ -37,8 +37,16 @@ final class MachineInfo {
     out.printf(Locale.ROOT, "  heap       max %,d MiB (%s)%n", rt.maxMemory() >> 20, heapFlag());
   }
 
+  /**
+   * Prints the {@code load} line: the system load average of the last minute, at the {@code when}
+   * of the run ("start", "end"), so that a reader sees whether the machine was shared.
+   */
+  static void printLoad(PrintWriter out, String when) {
+    out.printf(Locale.ROOT, "  load       %s (1-minute average at the %s)%n", loadAverage(), when);
+  }
+
   /** The system load average of the last minute, "n/a" where the platform does not say. */
-  static String loadAverage() {
+  private static String loadAverage() {
     double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     return load < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", load);
   }

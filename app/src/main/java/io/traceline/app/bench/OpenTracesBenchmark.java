@@ -316,10 +316,7 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
             + " latency");
     MachineInfo.print(
         out, "the broker and the producer run in this JVM, the correlator in a child");
-    out.printf(
-        Locale.ROOT,
-        "  load       %s (1-minute average at the start)%n",
-        MachineInfo.loadAverage());
+    MachineInfo.printLoad(out, "start");
     out.printf(
         Locale.ROOT,
         "  child      java -Xmx%s (this JVM's class path), CorrelatorService over"
@@ -567,8 +564,7 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
           LATENCY_TARGET_MS,
           p99 < LATENCY_TARGET_MS ? "met" : "missed");
     }
-    out.printf(
-        Locale.ROOT, "  load       %s (1-minute average at the end)%n", MachineInfo.loadAverage());
+    MachineInfo.printLoad(out, "end");
   }
 
   /** Latency per sample whose timeline was read. */

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 /**
- * The Kafka benchmarks reject bad options before starting anything, all of them in one message, and
- * describe themselves in their help.
+ * The Kafka and OpenSearch benchmarks reject bad options before starting anything, all of them in
+ * one message, and describe themselves in their help.
  */
 @Timeout(60)
 class BenchOptionsTest {
@@ -71,6 +71,47 @@ class BenchOptionsTest {
   }
 
   @Test
+  void badSinkOptionsAreAllListedInOneMessage() {
+    int code =
+        cli.run(
+            "bench",
+            "sink",
+            "--timelines=0",
+            "--revised=101",
+            "--min-events=6",
+            "--max-events=5",
+            "--batch-size=0",
+            "--passes=0",
+            "--warmup-passes=-1",
+            "--partitions=65",
+            "--opensearch-heap=-Xmx1g");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(cli.err())
+        .contains("invalid bench sink options")
+        .contains("--timelines must be between 1 and 1,000,000, was 0")
+        .contains("--revised must be between 0 and 100, was 101")
+        .contains("--min-events and --max-events must satisfy 1 <= min <= max <= 500")
+        .contains("--batch-size must be between 1 and 10,000, was 0")
+        .contains("--passes must be between 1 and 20, was 0")
+        .contains("--warmup-passes must be between 0 and 20, was -1")
+        .contains("--partitions must be between 1 and 64, was 65")
+        .contains("--opensearch-heap must be a size such as 512m or 1g, was -Xmx1g");
+    assertThat(cli.out()).isEmpty();
+  }
+
+  @Test
+  void theSinkBenchmarkRefusesAnInputLargerThanHalfTheHeap() {
+    int code = cli.run("bench", "sink", "--timelines=1000000");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(cli.err())
+        .contains("invalid bench sink options")
+        .contains("MiB of heap: raise -Xmx (TRACELINE_JAVA_OPTS) or generate fewer");
+    assertThat(cli.out()).isEmpty();
+  }
+
+  @Test
   void theCorrelatorBenchmarksReferencePassesRunUnlessSkipped() {
     assertThat(parseCorrelator().reference).isTrue();
     assertThat(parseCorrelator("--reference").reference).isTrue();
@@ -86,7 +127,7 @@ class BenchOptionsTest {
   @Test
   void theBenchmarksAreListedAndHaveHelp() {
     assertThat(cli.run("bench", "--help")).isZero();
-    assertThat(cli.out()).contains("correlator").contains("open-traces");
+    assertThat(cli.out()).contains("correlator").contains("open-traces").contains("sink");
     assertThat(cli.run("bench", "correlator", "--help")).isZero();
     assertThat(cli.out())
         .contains("Usage: traceline bench correlator")
@@ -94,5 +135,10 @@ class BenchOptionsTest {
         .contains("--[no-]reference");
     assertThat(cli.run("bench", "open-traces", "--help")).isZero();
     assertThat(cli.out()).contains("Usage: traceline bench open-traces").contains("--child-heap");
+    assertThat(cli.run("bench", "sink", "--help")).isZero();
+    assertThat(cli.out())
+        .contains("Usage: traceline bench sink")
+        .contains("--batch-size")
+        .contains("--warmup-passes");
   }
 }
