@@ -51,9 +51,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The sink on a real broker and the real OpenSearch server: every timeline exactly once at its
  * latest revision, bad records in the DLQ with their reason, offsets committed once acknowledged,
- * and an OpenSearch outage mid-stream that pauses consumption and loses nothing. Reads back with a
- * plain HTTP client and Kafka's admin client, not with the code under test. Each test uses its own
- * consumer group and trace ids.
+ * an OpenSearch outage mid-stream that pauses consumption and loses nothing, and bulk items
+ * answered 429 (an index with the flood-stage block) retried until OpenSearch takes them. Reads
+ * back with a plain HTTP client and Kafka's admin client, not with the code under test. Each test
+ * uses its own consumer group and trace ids.
  */
 @ExtendWith({EmbeddedKafkaExtension.class, OpenSearchExtension.class})
 @Timeout(120)
@@ -269,6 +270,99 @@ class SinkServiceIT {
     assertThat(revisions.values()).allSatisfy(r -> assertThat(r).containsExactly(3L));
   }
 
+  /**
+   * An index with {@code index.blocks.read_only_allow_delete} (what OpenSearch sets at the disk's
+   * flood-stage watermark) answers each write to it with a per-item 429 in a bulk response that is
+   * 200 as a whole: the sink retries those items, commits nothing past them and dead-letters
+   * nothing, and stores them once the block is cleared.
+   */
+  @Test
+  void itemsAnswered429AreRetriedUntilOpenSearchTakesThem(
+      EmbeddedKafka kafka, EmbeddedOpenSearch search) throws Exception {
+    // A month of its own, in the future so that the sink's retention leaves its index alone.
+    long start = Instant.parse("2030-03-15T12:00:00Z").toEpochMilli();
+    String index = "traceline-timelines-2030.03";
+    String group = "sink-it-blocked";
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (OpenSearchIndexer indexer = indexer(search)) {
+      indexer.installTemplates();
+      send(search, "PUT", "/" + index);
+      readOnlyAllowDelete(search, index, "true");
+      String probeId = traceId('e', 99);
+      JsonNode probe = bulkItem(search, index, probeId, Fixtures.timelineJson(probeId, 1, start));
+      assertThat(probe.path("status").asInt()).as(probe.toString()).isEqualTo(429);
+      assertThat(probe.path("error").path("type").asText()).isEqualTo("cluster_block_exception");
+
+      Map<TopicPartition, Long> before = startAtTheEnd(group);
+      produceRevisions('e', 0, 6, 1, start);
+      produceRevisions('e', 0, 6, 2, start);
+      produceRevisions('e', 0, 6, 3, start);
+      try (SinkService sink = service(kafka, indexer, registry, group)) {
+        sink.start();
+        await(() -> retries(registry) >= 5, "several attempts while the index is blocked");
+        double retries = retries(registry);
+        assertThat(documents(registry, "retryable")).isGreaterThanOrEqualTo(retries);
+        assertThat(documents(registry, "indexed")).isZero();
+        assertThat(registry.get("traceline.sink.outages").counter().count()).isZero();
+        assertThat(committed(group)).isEqualTo(before);
+        assertThat(sink.failure()).isNull();
+
+        readOnlyAllowDelete(search, index, "null");
+        await(() -> committedUpToEnd(group), "every record committed once the block is cleared");
+        assertThat(sink.failure()).isNull();
+      }
+    }
+    Map<String, List<Long>> revisions = revisionsById(search, "traceline-timelines", 'e');
+    assertThat(revisions).hasSize(6);
+    assertThat(revisions.values()).allSatisfy(r -> assertThat(r).containsExactly(3L));
+    assertThat(documents(registry, "rejected")).isZero();
+    for (String reason : SinkService.DLQ_REASONS) {
+      assertThat(
+              registry.get("traceline.sink.dead.letters").tag("reason", reason).counter().count())
+          .as(reason)
+          .isZero();
+    }
+  }
+
+  /** Sets the flood-stage block of {@code index} to {@code value} ({@code null} clears it). */
+  private static void readOnlyAllowDelete(EmbeddedOpenSearch search, String index, String value)
+      throws IOException, InterruptedException {
+    send(
+        search,
+        "PUT",
+        "/" + index + "/_settings",
+        "{\"index.blocks.read_only_allow_delete\":" + value + "}");
+  }
+
+  /** The answer's item for a bulk request of one document, sent as the sink sends it. */
+  private static JsonNode bulkItem(
+      EmbeddedOpenSearch search, String index, String id, byte[] document)
+      throws IOException, InterruptedException {
+    String body =
+        "{\"index\":{\"_index\":\""
+            + index
+            + "\",\"_id\":\""
+            + id
+            + "\",\"version\":1,\"version_type\":\"external\"}}\n"
+            + new String(document, StandardCharsets.UTF_8)
+            + "\n";
+    JsonNode response = send(search, "POST", "/_bulk", body);
+    assertThat(response.path("items")).hasSize(1);
+    return response.path("items").get(0).path("index");
+  }
+
+  /**
+   * Commits the group's offsets at the current end of every partition, so that it reads only what
+   * is produced next; returns those offsets.
+   */
+  private static Map<TopicPartition, Long> startAtTheEnd(String group) throws Exception {
+    Map<TopicPartition, Long> ends = endOffsets();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    ends.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
+    admin.alterConsumerGroupOffsets(group, offsets).all().get();
+    return ends;
+  }
+
   /** How many members of the group have partitions assigned. */
   private static long membersWithPartitions(String group) {
     try {
@@ -287,7 +381,15 @@ class SinkServiceIT {
   }
 
   private static double indexed(SimpleMeterRegistry registry) {
-    return registry.get("traceline.sink.documents").tag("outcome", "indexed").counter().count();
+    return documents(registry, "indexed");
+  }
+
+  private static double documents(SimpleMeterRegistry registry, String outcome) {
+    return registry.get("traceline.sink.documents").tag("outcome", outcome).counter().count();
+  }
+
+  private static double retries(SimpleMeterRegistry registry) {
+    return registry.get("traceline.sink.retries").counter().count();
   }
 
   /** Revision {@code revision} of traces {@code from} to {@code to - 1} of the test's letter. */
@@ -349,21 +451,28 @@ class SinkServiceIT {
   /** Whether the group committed every partition of the three topics up to its end. */
   private static boolean committedUpToEnd(String group) {
     try {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (String topic : TOPICS) {
-        for (int p = 0; p < PARTITIONS; p++) {
-          latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
-      }
       Map<TopicPartition, Long> committed = committed(group);
-      return admin.listOffsets(latest).all().get().entrySet().stream()
+      return endOffsets().entrySet().stream()
           .allMatch(
               e ->
-                  e.getValue().offset() == 0
-                      || committed.getOrDefault(e.getKey(), -1L) == e.getValue().offset());
+                  e.getValue() == 0
+                      || committed.getOrDefault(e.getKey(), -1L).equals(e.getValue()));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The end offset of every partition of the three topics. */
+  private static Map<TopicPartition, Long> endOffsets() throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (String topic : TOPICS) {
+      for (int p = 0; p < PARTITIONS; p++) {
+        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      }
+    }
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
   }
 
   /** Bounded polling, paced by a round trip to the broker rather than a sleep. */
@@ -398,7 +507,13 @@ class SinkServiceIT {
 
   private static JsonNode send(EmbeddedOpenSearch search, String method, String path)
       throws IOException, InterruptedException {
-    HttpResponse<String> response = search.send(method, path, null);
+    return send(search, method, path, null);
+  }
+
+  /** Sends {@code json} (or nothing, when null) and returns the answer, which must be a 200. */
+  private static JsonNode send(EmbeddedOpenSearch search, String method, String path, String json)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response = search.send(method, path, json);
     assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
     return Json.MAPPER.readTree(response.body());
   }
