@@ -77,7 +77,7 @@ public final class ServeServer implements AutoCloseable {
               ctx,
               HttpStatus.SERVICE_UNAVAILABLE,
               "OpenSearch is unavailable",
-              List.of(e.getMessage()));
+              List.of("try again later; the server's log says why"));
         });
     app.exception(
         Exception.class,

@@ -235,6 +235,8 @@ class ServeServerIT {
                 .get(0)
                 .asText())
         .startsWith("to must be after from");
+    assertThat(get("/api/timelines?from=0&to=9999999999999", 400).path("problems").get(0).asText())
+        .endsWith("is longer than 400 days");
   }
 
   @Test

@@ -157,7 +157,17 @@ public final class Queries {
                     MAX_BUCKETS)),
             "flags",
             Map.of(
-                "nested", Map.of("path", "flags"), "aggs", Map.of("types", terms("flags.type")))));
+                "nested",
+                Map.of("path", "flags"),
+                "aggs",
+                Map.of(
+                    "types",
+                    Map.of(
+                        "terms",
+                        Map.of("field", "flags.type", "size", MAX_BUCKETS),
+                        // Timelines carrying the type, not flags: a timeline may carry it twice.
+                        "aggs",
+                        Map.of("timelines", Map.of("reverse_nested", Map.of())))))));
   }
 
   /**

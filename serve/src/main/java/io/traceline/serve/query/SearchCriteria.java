@@ -43,6 +43,12 @@ public record SearchCriteria(
   /** The window searched when the request names none: the last hour. */
   public static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
 
+  /** The longest window one request may ask for (its chart then has one bucket a day). */
+  public static final Duration MAX_WINDOW = Duration.ofDays(400);
+
+  /** The latest instant a request may name: the end of year 9999, as the contracts' times. */
+  static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
   /**
    * The criteria of a request's query parameters: {@code from}, {@code to} (ISO-8601 or epoch ms;
    * default the last hour), {@code service}, {@code route} (the entry service, a space, the entry
@@ -111,6 +117,10 @@ public record SearchCriteria(
         problems.add("to must be after from (from " + start + ", to " + end + ")");
         return TimeRange.last(DEFAULT_WINDOW, now);
       }
+      if (Duration.between(start, end).compareTo(MAX_WINDOW) > 0) {
+        problems.add("the window from " + start + " to " + end + " is longer than 400 days");
+        return TimeRange.last(DEFAULT_WINDOW, now);
+      }
       return new TimeRange(start, end);
     }
 
@@ -120,9 +130,15 @@ public record SearchCriteria(
         return null;
       }
       try {
-        return value.chars().allMatch(Character::isDigit)
-            ? Instant.ofEpochMilli(Long.parseLong(value))
-            : Instant.parse(value);
+        Instant instant =
+            value.chars().allMatch(Character::isDigit)
+                ? Instant.ofEpochMilli(Long.parseLong(value))
+                : Instant.parse(value);
+        if (instant.isBefore(Instant.EPOCH) || instant.isAfter(LATEST)) {
+          problems.add(name + " must lie between 1970 and 9999, was '" + value + "'");
+          return null;
+        }
+        return instant;
       } catch (DateTimeParseException | NumberFormatException e) {
         problems.add(
             name + " must be ISO-8601 (2026-11-21T08:00:00Z) or epoch ms, was '" + value + "'");

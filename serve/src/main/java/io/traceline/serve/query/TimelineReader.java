@@ -108,7 +108,7 @@ public final class TimelineReader {
     }
     List<Count> flags = new ArrayList<>();
     for (JsonNode b : aggs.path("flags").path("types").path("buckets")) {
-      flags.add(new Count(b.path("key").asText(), b.path("doc_count").asLong()));
+      flags.add(new Count(b.path("key").asText(), b.path("timelines").path("doc_count").asLong()));
     }
     return new Facets(services, routes, flags);
   }

@@ -58,9 +58,15 @@ function rangeParams() {
   return { from: String(to - length), to: String(to) };
 }
 
+// Each render has a generation; an answer that arrives after a newer render began is dropped (its
+// page never resolves), so a slow page never overwrites the one the user went to since.
+let generation = 0;
+
 async function api(path, params) {
+  const mine = generation;
   const query = new URLSearchParams(params || {}).toString();
   const response = await fetch('/api/' + path + (query ? '?' + query : ''));
+  if (mine !== generation) return new Promise(() => {});
   const body = await response.json().catch(() => ({ error: response.statusText, problems: [] }));
   if (!response.ok) {
     const error = new Error(body.error + (body.problems && body.problems.length ? ': ' + body.problems.join('; ') : ''));
@@ -109,7 +115,7 @@ async function searchPage(params) {
     select('service', 'Service', facets.services.map(s => ({ value: s, text: s }))),
     select('route', 'Route', facets.routes.map(r => ({ value: route(r), text: route(r) + ' (' + r.requests + ')' }))),
     select('flag', 'Flag', facets.flags.map(f => ({ value: f.value, text: f.value + ' (' + f.count + ')' }))),
-    select('status', 'Status', ['COMPLETE', 'PARTIAL', 'REVISED'].map(s => ({ value: s, text: s }))),
+    select('status', 'Status', ['COMPLETE', 'TIMED_OUT', 'TRUNCATED', 'REVISED'].map(s => ({ value: s, text: s }))),
     el('label', {}, 'Min duration (ms)', el('input', { name: 'minDurationMs', type: 'number', min: '0', value: params.get('minDurationMs') || '' })),
     el('button', { type: 'submit' }, 'Search'));
   form.addEventListener('submit', event => {
@@ -287,6 +293,7 @@ async function mapPage() {
     (n.current.segments ? ' \u00b7 err ' + (n.current.errors * 100 / n.current.segments).toFixed(1) + '%' : '');
   const cy = cytoscape({
     container,
+    maxZoom: 1.1, // fitting a small map must not blow up its labels into each other
     elements: [
       ...map.nodes.map(n => ({ data: { id: n.service, label: nodeLabel(n), health: n.health.health, entry: n.entry } })),
       ...map.edges.map(e => ({ data: { id: e.from + '->' + e.to, source: e.from, target: e.to,
@@ -300,9 +307,11 @@ async function mapPage() {
         'target-arrow-color': '#868e96', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(label)',
         'font-size': 10, 'text-background-color': '#fff', 'text-background-opacity': 0.85, 'text-background-padding': 2 } }
     ],
-    layout: { name: 'breadthfirst', directed: true, spacingFactor: 1.3, padding: 30,
-      roots: map.nodes.filter(n => n.entry).map(n => '#' + CSS.escape(n.service)).join(', ') || undefined }
   });
+  // Roots as a collection: service names need not be valid selectors.
+  const roots = cy.nodes().filter(n => n.data('entry'));
+  cy.layout({ name: 'breadthfirst', directed: true, spacingFactor: 1.3, padding: 30,
+    roots: roots.nonempty() ? roots : undefined }).run();
   cy.on('tap', 'node', event => { location.hash = '#/search?service=' + encodeURIComponent(event.target.id()); });
   window.traceline.map = cy;
   side.replaceChildren(el('table', { class: 'panel' },
@@ -349,6 +358,7 @@ async function outliersPage() {
 // ---- routing -----------------------------------------------------------------------------------
 
 async function render() {
+  generation++;
   const hash = location.hash || '#/search';
   const [path, query] = hash.slice(1).split('?');
   const parts = path.split('/').filter(Boolean);

@@ -107,6 +107,28 @@ class SearchCriteriaTest {
   }
 
   @Test
+  void aWindowIsAtMost400DaysBetween1970And9999() {
+    assertThatThrownBy(() -> parse(Map.of("from", "0", "to", "9999999999999")))
+        .isInstanceOf(BadQueryException.class)
+        .hasMessageContaining("is longer than 400 days");
+    assertThat(
+            parse(Map.of("from", "2026-01-01T00:00:00Z", "to", "2027-02-04T00:00:00Z"))
+                .range()
+                .length())
+        .isEqualTo(Duration.ofDays(399));
+    assertThatThrownBy(
+            () ->
+                parse(Map.of("from", "-200000000-01-01T00:00:00Z", "to", "+10000-01-01T00:00:00Z")))
+        .isInstanceOfSatisfying(
+            BadQueryException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactlyInAnyOrder(
+                        "from must lie between 1970 and 9999, was '-200000000-01-01T00:00:00Z'",
+                        "to must lie between 1970 and 9999, was '+10000-01-01T00:00:00Z'"));
+  }
+
+  @Test
   void theBaselineIsTheSixWindowsBefore() {
     TimeRange range = new TimeRange(Instant.parse("2026-11-21T11:00:00Z"), NOW);
     assertThat(range.baseline())
