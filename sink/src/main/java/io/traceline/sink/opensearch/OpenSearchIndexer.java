@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Writes documents to OpenSearch with the official client: installs the index templates, sends a
@@ -145,25 +144,6 @@ public final class OpenSearchIndexer implements AutoCloseable {
       connection.json("DELETE", "/" + index, Map.of(), null, 200, 404);
     }
     return expired;
-  }
-
-  /**
-   * The stored document of {@code kind} with id {@code id} at its highest version (a trace's
-   * revisions may sit in two monthly indices; see the README), as JSON, or empty when there is
-   * none.
-   *
-   * @throws OpenSearchUnavailableException when OpenSearch cannot take the request now
-   */
-  public Optional<byte[]> latest(DocKind kind, String id) throws OpenSearchUnavailableException {
-    Optional<JsonNode> latest = connection.latest(kind, id);
-    if (latest.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Json.MAPPER.writeValueAsBytes(latest.get()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static List<String> aliasPatterns() {

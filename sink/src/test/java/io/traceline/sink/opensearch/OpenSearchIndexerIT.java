@@ -37,15 +37,20 @@ class OpenSearchIndexerIT {
 
   private static OpenSearchIndexer indexer;
 
+  /** The readers' by-id read. */
+  private static OpenSearchConnection reader;
+
   @BeforeAll
   static void installTemplates(EmbeddedOpenSearch server) throws Exception {
     indexer = OpenSearchIndexer.create(OpenSearchSettings.of(server.httpUri()));
     indexer.installTemplates();
+    reader = OpenSearchConnection.open(OpenSearchSettings.of(server.httpUri()));
   }
 
   @AfterAll
   static void closeIndexer() throws IOException {
     indexer.close();
+    reader.close();
   }
 
   private static JsonNode get(EmbeddedOpenSearch server, String path)
@@ -277,7 +282,7 @@ class OpenSearchIndexerIT {
     assertThat(replay.get(0).removal()).isNull();
     assertThat(replay.get(1).removal().result()).isEqualTo(Removal.Result.ABSENT);
     assertThat(stored(server, "traceline-timelines", trace)).hasSize(1);
-    assertThat(Json.MAPPER.readTree(indexer.latest(DocKind.TIMELINE, trace).orElseThrow()))
+    assertThat(reader.latest(DocKind.TIMELINE, trace).orElseThrow())
         .isEqualTo(Json.MAPPER.readTree(moved.json()));
   }
 
@@ -357,7 +362,7 @@ class OpenSearchIndexerIT {
           collapsed(server, "traceline-timelines", "{\"term\":{\"traceId\":\"" + trace + "\"}}");
       assertThat(hits).as("read").hasSize(1);
       assertThat(latestOf(hits.get(0)).path("_source").path("revision").asInt()).isEqualTo(2);
-      JsonNode latest = Json.MAPPER.readTree(indexer.latest(DocKind.TIMELINE, trace).orElseThrow());
+      JsonNode latest = reader.latest(DocKind.TIMELINE, trace).orElseThrow();
       assertThat(latest.path("revision").asInt()).isEqualTo(2);
     }
     JsonNode both =
