@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Turns SIGINT/SIGTERM into a stop request that a command's loop polls, and keeps the JVM alive
- * until the command has shut down cleanly (or a deadline passed). {@link #install()} registers the
- * shutdown hook; {@link #close()} says the clean shutdown is done and removes it. Thread-safe.
+ * until the command has shut down cleanly (or a deadline passed). {@link #install(Duration)}
+ * registers the shutdown hook; {@link #close()} says the clean shutdown is done and removes it.
+ * Thread-safe.
  *
  * <p>Exit status after a signal: the command's own exit code (0 for a clean stop), which {@code
  * main} hands over through {@link #mainReturned}, instead of the JVM's 128 + signal number; 1 when
@@ -25,13 +26,13 @@ public final class SignalStop implements AutoCloseable {
   private final CountDownLatch stop = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
   private final Thread hook;
+  private volatile Duration cleanupDeadline = Duration.ZERO;
 
   /**
    * @param threadName name of the shutdown hook's thread
-   * @param cleanupDeadline how long a signal waits for the clean shutdown before the JVM exits
    */
-  public SignalStop(String threadName, Duration cleanupDeadline) {
-    this.hook = new Thread(new OnSignal(stop, finished, cleanupDeadline), threadName);
+  public SignalStop(String threadName) {
+    this.hook = new Thread(new OnSignal(), threadName);
   }
 
   /**
@@ -43,8 +44,13 @@ public final class SignalStop implements AutoCloseable {
     MAIN_RETURNED.countDown();
   }
 
-  /** Registers the shutdown hook; returns this. */
-  public SignalStop install() {
+  /**
+   * Registers the shutdown hook; returns this.
+   *
+   * @param cleanupDeadline how long a signal waits for the clean shutdown before the JVM exits 1
+   */
+  public SignalStop install(Duration cleanupDeadline) {
+    this.cleanupDeadline = cleanupDeadline;
     Runtime.getRuntime().addShutdownHook(hook);
     return this;
   }
@@ -73,7 +79,7 @@ public final class SignalStop implements AutoCloseable {
     } catch (IllegalStateException shuttingDown) {
       // the JVM is exiting because of a signal: the hook is running and was just released
     } catch (IllegalArgumentException neverInstalled) {
-      // install() was not called: nothing to remove
+      // install was not called: nothing to remove
     }
   }
 
@@ -82,23 +88,13 @@ public final class SignalStop implements AutoCloseable {
    * code, then ends the JVM with that code (halting: the JVM is already shutting down, where {@code
    * System.exit} would block).
    */
-  private static final class OnSignal implements Runnable {
-    private final CountDownLatch stop;
-    private final CountDownLatch finished;
-    private final Duration deadline;
-
-    OnSignal(CountDownLatch stop, CountDownLatch finished, Duration deadline) {
-      this.stop = stop;
-      this.finished = finished;
-      this.deadline = deadline;
-    }
-
+  private final class OnSignal implements Runnable {
     @Override
     public void run() {
       stop.countDown();
       int status = 1;
       try {
-        if (finished.await(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        if (finished.await(cleanupDeadline.toMillis(), TimeUnit.MILLISECONDS)
             && MAIN_RETURNED.await(MAIN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
           status = mainExitCode;
         }

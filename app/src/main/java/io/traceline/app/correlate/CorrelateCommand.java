@@ -1,27 +1,26 @@
 package io.traceline.app.correlate;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.traceline.app.cli.DurationConverter;
-import io.traceline.app.cli.SignalStop;
-import io.traceline.app.config.ConfigOptions;
 import io.traceline.app.config.FlagOverrides;
+import io.traceline.app.runtime.StageCommand;
+import io.traceline.app.runtime.StageRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code traceline correlate}: the correlator stage as a service against a Kafka cluster. Runs
  * until SIGTERM or SIGINT, then stops reading, commits, closes its stores and exits 0; exits 1 when
- * the correlator fails on its own. Configured by {@link CorrelateConfig} from {@code --config},
- * {@code TRACELINE_*} variables and its flags (which win); exits 2 listing every problem.
+ * the correlator fails on its own or does not stop within {@code runtime.shutdownTimeout}.
+ * Configured by {@link CorrelateConfig} from {@code --config}, {@code TRACELINE_*} variables and
+ * its flags (which win); exits 2 listing every problem. Ready ({@code /health/ready}) while Streams
+ * is RUNNING with every store restored.
  */
 @Command(
     name = "correlate",
@@ -34,12 +33,9 @@ import picocli.CommandLine.Option;
       "--standby-replicas 1 so that a failover resumes from a warm copy of the stores.",
       "Settings come from --config FILE, then TRACELINE_<SECTION>_<KEY> variables, then flags."
     })
-public final class CorrelateCommand implements Callable<Integer> {
+public final class CorrelateCommand extends StageCommand<CorrelateConfig> {
 
   private static final Logger LOG = LoggerFactory.getLogger(CorrelateCommand.class);
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
-
-  @Mixin ConfigOptions config;
 
   @Option(
       names = "--bootstrap-servers",
@@ -89,31 +85,19 @@ public final class CorrelateCommand implements Callable<Integer> {
               + " replaces the entries of kafka.properties.")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
-  private final SignalStop signal =
-      new SignalStop("traceline-correlate-shutdown", CLOSE_TIMEOUT.plusSeconds(10));
-
   /** Reads the process's environment. */
   public CorrelateCommand() {
-    this(new ConfigOptions());
+    this(System.getenv());
   }
 
   /** Reads {@code environment} instead of the process's (tests, embedding). */
   CorrelateCommand(Map<String, String> environment) {
-    this(new ConfigOptions(environment));
-  }
-
-  private CorrelateCommand(ConfigOptions config) {
-    this.config = config;
+    super("correlate", CorrelateConfig.class, environment);
   }
 
   @Override
-  public Integer call() throws Exception {
-    CorrelateConfig settings = config.load(CorrelateConfig.class, flags());
-    if (config.reportOnly()) {
-      return 0;
-    }
+  protected int run(CorrelateConfig settings, StageRuntime runtime) throws Exception {
     CorrelateConfig.Kafka kafka = settings.kafka();
-    signal.install();
     CorrelatorService service =
         new CorrelatorService(
             kafka.bootstrapServers(),
@@ -121,8 +105,12 @@ public final class CorrelateCommand implements Callable<Integer> {
             kafka.stateDir(),
             settings.correlator(),
             kafka.streamsOverrides(),
-            new SimpleMeterRegistry());
+            runtime.registry());
+    int exitCode = 0;
+    boolean closed = false;
     try {
+      runtime.liveness(service::liveness);
+      runtime.readiness(service::readiness);
       service.start();
       LOG.info(
           "correlating {} as {} (state in {}, {}, {} standby replicas)",
@@ -131,27 +119,28 @@ public final class CorrelateCommand implements Callable<Integer> {
           kafka.stateDir(),
           kafka.processingGuarantee().config(),
           kafka.standbyReplicas());
-      while (!signal.await(Duration.ofSeconds(1))) {
+      while (!runtime.awaitStop(Duration.ofSeconds(1))) {
         if (service.failure() != null || service.state() == KafkaStreams.State.ERROR) {
           LOG.error("the correlator stopped on its own", service.failure());
-          return 1;
+          exitCode = 1;
+          break;
         }
       }
-      LOG.info("stopping: committing and closing the stores");
-      return 0;
+      if (exitCode == 0) {
+        LOG.info("stopping: committing and closing the stores");
+      }
     } finally {
-      service.close(CLOSE_TIMEOUT);
-      signal.close();
+      closed = service.close(runtime.shutdownTimeout());
     }
+    if (!closed) {
+      LOG.error("the correlator did not close within {}", runtime.shutdownTimeout());
+      return 1;
+    }
+    return exitCode;
   }
 
-  /** Asks a running command to stop as SIGTERM would (for tests and embedding). */
-  void requestStop() {
-    signal.request();
-  }
-
-  /** The flags as configuration keys; a flag not given is null and leaves the key alone. */
-  private FlagOverrides flags() {
+  @Override
+  protected FlagOverrides flags() {
     return new FlagOverrides()
         .put("kafka.bootstrapServers", "--bootstrap-servers", bootstrapServers)
         .put("kafka.applicationId", "--application-id", applicationId)

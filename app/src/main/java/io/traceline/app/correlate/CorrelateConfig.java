@@ -2,6 +2,8 @@ package io.traceline.app.correlate;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.traceline.app.runtime.RuntimeSettings;
+import io.traceline.app.runtime.StageConfig;
 import io.traceline.correlator.CorrelatorSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,12 +23,18 @@ import org.apache.kafka.streams.StreamsConfig;
  *     properties
  * @param correlator the topology's settings, key for key ({@link CorrelatorSettings}, checked by
  *     its own {@code problems()})
+ * @param runtime admin port, instance name, shutdown timeout, logging ({@link RuntimeSettings})
  */
-public record CorrelateConfig(Kafka kafka, CorrelatorSettings correlator) {
+public record CorrelateConfig(Kafka kafka, CorrelatorSettings correlator, RuntimeSettings runtime)
+    implements StageConfig {
+
+  /** The default admin port of correlate. */
+  public static final int ADMIN_PORT = 9402;
 
   /** Every default; {@code kafka.bootstrapServers} has none and must be set. */
   public static CorrelateConfig defaults() {
-    return new CorrelateConfig(Kafka.defaults(), CorrelatorSettings.defaults());
+    return new CorrelateConfig(
+        Kafka.defaults(), CorrelatorSettings.defaults(), RuntimeSettings.defaults(ADMIN_PORT));
   }
 
   /**

@@ -1,14 +1,18 @@
 package io.traceline.app.correlate;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.traceline.app.runtime.Health;
 import io.traceline.correlator.CorrelatorSettings;
 import io.traceline.correlator.CorrelatorTopology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -16,6 +20,7 @@ import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +39,11 @@ public final class CorrelatorService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CorrelatorService.class);
 
   private final KafkaStreams streams;
+  private final KafkaStreamsMetrics streamsMetrics;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+  /** The store partitions being restored from their changelog now, with their store's name. */
+  private final Map<TopicPartition, String> restoring = new ConcurrentHashMap<>();
 
   /**
    * @param bootstrapServers the Kafka cluster
@@ -42,7 +51,8 @@ public final class CorrelatorService implements AutoCloseable {
    * @param stateDir where RocksDB keeps the stores
    * @param settings the topology's settings
    * @param overrides raw Streams/client properties applied last (security, tuning)
-   * @param registry where the correlator's counters go
+   * @param registry where the correlator's counters go, and Kafka Streams' own metrics (bound until
+   *     {@link #close})
    */
   public CorrelatorService(
       String bootstrapServers,
@@ -73,6 +83,9 @@ public final class CorrelatorService implements AutoCloseable {
     this.streams =
         new KafkaStreams(CorrelatorTopology.build(settings, registry, exactlyOnce), props);
     streams.setUncaughtExceptionHandler(new ShutDownOnFailure());
+    streams.setGlobalStateRestoreListener(new RestoreTracker());
+    this.streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
   }
 
   /**
@@ -106,6 +119,59 @@ public final class CorrelatorService implements AutoCloseable {
     }
   }
 
+  /** Tracks which store partitions are being restored, for {@link #readiness()}. */
+  private final class RestoreTracker implements StateRestoreListener {
+    @Override
+    public void onRestoreStart(
+        TopicPartition partition, String storeName, long startingOffset, long endingOffset) {
+      restoring.put(partition, storeName);
+      LOG.info(
+          "restoring {} from {} ({} records)", storeName, partition, endingOffset - startingOffset);
+    }
+
+    @Override
+    public void onBatchRestored(
+        TopicPartition partition, String storeName, long batchEndOffset, long numRestored) {
+      // progress is in Streams' own restore metrics
+    }
+
+    @Override
+    public void onRestoreEnd(TopicPartition partition, String storeName, long totalRestored) {
+      restoring.remove(partition);
+      LOG.info("restored {} from {} ({} records)", storeName, partition, totalRestored);
+    }
+
+    @Override
+    public void onRestoreSuspended(TopicPartition partition, String storeName, long totalRestored) {
+      restoring.remove(partition);
+    }
+  }
+
+  /**
+   * Ready: Streams is RUNNING and no store is being restored (a restoring instance would answer
+   * nothing for the partitions it restores, and the restore may take minutes).
+   */
+  public Health readiness() {
+    KafkaStreams.State state = streams.state();
+    int restores = restoring.size();
+    if (state != KafkaStreams.State.RUNNING) {
+      return Health.down("streams " + state + (restores > 0 ? ", restoring " + restores : ""));
+    }
+    if (restores > 0) {
+      return Health.down("restoring " + restores + " store partitions from their changelogs");
+    }
+    return Health.up("streams RUNNING");
+  }
+
+  /** Live until Streams is in ERROR or a stream thread failed: only a restart helps then. */
+  public Health liveness() {
+    KafkaStreams.State state = streams.state();
+    if (failure.get() != null || state == KafkaStreams.State.ERROR) {
+      return Health.down("streams " + state + ": " + failure.get());
+    }
+    return Health.up("streams " + state);
+  }
+
   /** Why the correlator stopped on its own, or null while it has not failed. */
   public Throwable failure() {
     return failure.get();
@@ -125,11 +191,17 @@ public final class CorrelatorService implements AutoCloseable {
    * Stops processing, commits, closes the stores and leaves the consumer group (so that the
    * remaining or next instance takes the partitions over at once, not after the session timeout),
    * waiting up to {@code timeout}.
+   *
+   * @return whether it closed within {@code timeout}
    */
-  public void close(Duration timeout) {
-    streams.close(
-        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(timeout));
+  public boolean close(Duration timeout) {
+    try {
+      return streams.close(
+          CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+              .withTimeout(timeout));
+    } finally {
+      streamsMetrics.close();
+    }
   }
 
   @Override

@@ -89,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     validate();
     KafkaLogging.errorsOnly(); // the broker runs inside this process
-    SignalStop signal = new SignalStop("traceline-demo-shutdown", Duration.ofSeconds(60)).install();
+    SignalStop signal = new SignalStop("traceline-demo-shutdown").install(Duration.ofSeconds(60));
     DemoPipeline pipeline = null;
     try {
       // Not try-with-resources: the pipeline prints to stdout but does not own it.

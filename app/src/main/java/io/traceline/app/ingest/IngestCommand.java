@@ -1,10 +1,11 @@
 package io.traceline.app.ingest;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.traceline.app.cli.InstantConverter;
-import io.traceline.app.cli.SignalStop;
-import io.traceline.app.config.ConfigOptions;
 import io.traceline.app.config.FlagOverrides;
+import io.traceline.app.runtime.Health;
+import io.traceline.app.runtime.StageCommand;
+import io.traceline.app.runtime.StageRuntime;
 import io.traceline.ingest.RecordProcessor;
 import io.traceline.ingest.aws.AwsClients;
 import io.traceline.ingest.kinesis.IngestFencedException;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +25,6 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -45,13 +44,10 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
       "checkpoint in the same Kafka transaction. Stops cleanly on SIGTERM.",
       "Start N instances with --instance-count N and indexes 0..N-1 to split the shards."
     })
-public final class IngestCommand implements Callable<Integer> {
+public final class IngestCommand extends StageCommand<IngestConfig> {
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STATUS_INTERVAL = Duration.ofMinutes(1);
-
-  @Mixin ConfigOptions config = new ConfigOptions();
 
   @Option(
       names = "--bootstrap-servers",
@@ -99,20 +95,22 @@ public final class IngestCommand implements Callable<Integer> {
           "A raw Kafka client property (security, tuning); repeatable (kafka.properties).")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
-  private final SignalStop signal =
-      new SignalStop("traceline-ingest-shutdown", STOP_TIMEOUT.plusSeconds(10));
+  /** Reads the process's environment. */
+  public IngestCommand() {
+    this(System.getenv());
+  }
+
+  /** Reads {@code environment} instead of the process's (tests, embedding). */
+  IngestCommand(Map<String, String> environment) {
+    super("ingest", IngestConfig.class, environment);
+  }
 
   @Override
-  public Integer call() throws Exception {
-    IngestConfig settings = config.load(IngestConfig.class, flags());
-    if (config.reportOnly()) {
-      return 0;
-    }
-    signal.install();
+  protected int run(IngestConfig settings, StageRuntime runtime) throws Exception {
     ExecutorService worker =
         Executors.newSingleThreadExecutor(r -> new Thread(r, "traceline-ingest"));
     try (KinesisClient kinesis = kinesisClient(settings.aws())) {
-      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      MeterRegistry registry = runtime.registry();
       KinesisIngest ingest =
           new KinesisIngest(
               settings.kinesis(),
@@ -121,6 +119,11 @@ public final class IngestCommand implements Callable<Integer> {
               new RecordProcessor(registry),
               registry,
               Clock.systemUTC());
+      runtime.readiness(
+          () ->
+              ingest.ready()
+                  ? Health.up("producer initialised, shards known")
+                  : Health.down("initialising the producer or listing the shards"));
       Future<?> run =
           worker.submit(
               () -> {
@@ -134,7 +137,7 @@ public final class IngestCommand implements Callable<Integer> {
           settings.kinesis().transactionalId());
       IngestStatus status = new IngestStatus(registry);
       long nextStatus = System.nanoTime() + STATUS_INTERVAL.toNanos();
-      while (!signal.await(Duration.ofSeconds(1))) {
+      while (!runtime.awaitStop(Duration.ofSeconds(1))) {
         if (run.isDone()) {
           return failed(run);
         }
@@ -146,9 +149,9 @@ public final class IngestCommand implements Callable<Integer> {
       LOG.info("stopping: finishing the transaction in flight");
       ingest.stop();
       try {
-        run.get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        run.get(runtime.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
-        LOG.error("ingest did not stop within {}", STOP_TIMEOUT);
+        LOG.error("ingest did not stop within {}", runtime.shutdownTimeout());
         return 1;
       } catch (ExecutionException e) {
         return failed(run);
@@ -156,13 +159,7 @@ public final class IngestCommand implements Callable<Integer> {
       return 0;
     } finally {
       worker.shutdownNow();
-      signal.close();
     }
-  }
-
-  /** Asks a running command to stop as SIGTERM would (for tests and embedding). */
-  void requestStop() {
-    signal.request();
   }
 
   private static int failed(Future<?> run) throws InterruptedException {
@@ -190,7 +187,8 @@ public final class IngestCommand implements Callable<Integer> {
     }
   }
 
-  private FlagOverrides flags() {
+  @Override
+  protected FlagOverrides flags() {
     return new FlagOverrides()
         .put("kafka.bootstrapServers", "--bootstrap-servers", bootstrapServers)
         .put("kafka.properties", "--kafka-property", kafkaProperties)

@@ -1,6 +1,8 @@
 package io.traceline.app.ingest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.traceline.app.runtime.RuntimeSettings;
+import io.traceline.app.runtime.StageConfig;
 import io.traceline.ingest.kinesis.KinesisSettings;
 import java.net.URI;
 import java.util.ArrayList;
@@ -21,13 +23,21 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param aws where the Kinesis stream is
  * @param kinesis the shard reader's settings, key for key ({@link KinesisSettings}, checked by its
  *     own {@code problems()})
+ * @param runtime admin port, instance name, shutdown timeout, logging ({@link RuntimeSettings})
  */
-public record IngestConfig(Kafka kafka, Aws aws, KinesisSettings kinesis) {
+public record IngestConfig(Kafka kafka, Aws aws, KinesisSettings kinesis, RuntimeSettings runtime)
+    implements StageConfig {
+
+  /** The default admin port of ingest. */
+  public static final int ADMIN_PORT = 9401;
 
   /** Every default; {@code kafka.bootstrapServers} and {@code kinesis.stream} must be set. */
   public static IngestConfig defaults() {
     return new IngestConfig(
-        new Kafka(null, Map.of()), new Aws(null, null), KinesisSettings.defaults());
+        new Kafka(null, Map.of()),
+        new Aws(null, null),
+        KinesisSettings.defaults(),
+        RuntimeSettings.defaults(ADMIN_PORT));
   }
 
   /**

@@ -1,29 +1,31 @@
 package io.traceline.app.serve;
 
-import io.traceline.app.cli.SignalStop;
-import io.traceline.app.config.ConfigOptions;
 import io.traceline.app.config.FlagOverrides;
+import io.traceline.app.runtime.Health;
+import io.traceline.app.runtime.StageCommand;
+import io.traceline.app.runtime.StageRuntime;
 import io.traceline.serve.ServeServer;
 import io.traceline.serve.query.TimelineReader;
+import io.traceline.sink.opensearch.DocKind;
 import io.traceline.sink.opensearch.OpenSearchConnection;
+import io.traceline.sink.opensearch.OpenSearchUnavailableException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code traceline serve}: the web UI and the JSON API over the timelines in OpenSearch, as a
  * service. Runs until SIGTERM or SIGINT, then finishes the requests in flight and exits 0.
  * Configured by {@link ServeConfig} from {@code --config}, {@code TRACELINE_*} variables and its
- * flags (which win); exits 2 listing every problem.
+ * flags (which win); exits 2 listing every problem. Ready ({@code /health/ready}) while OpenSearch
+ * answers and accepts its credentials.
  */
 @Command(
     name = "serve",
@@ -35,11 +37,9 @@ import picocli.CommandLine.Option;
       "baseline; latency outliers. Open http://HOST:PORT/ in a browser; the API is under /api.",
       "Settings come from --config FILE, then TRACELINE_<SECTION>_<KEY> variables, then flags."
     })
-public final class ServeCommand implements Callable<Integer> {
+public final class ServeCommand extends StageCommand<ServeConfig> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
-
-  @Mixin ConfigOptions config;
 
   @Option(
       names = "--opensearch",
@@ -58,30 +58,18 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", description = "The port to listen on (http.port, default: 8080).")
   Integer port;
 
-  private final SignalStop signal =
-      new SignalStop("traceline-serve-shutdown", Duration.ofSeconds(30));
-
   /** Reads the process's environment. */
   public ServeCommand() {
-    this(new ConfigOptions());
+    this(System.getenv());
   }
 
   /** Reads {@code environment} instead of the process's (tests, embedding). */
   ServeCommand(Map<String, String> environment) {
-    this(new ConfigOptions(environment));
-  }
-
-  private ServeCommand(ConfigOptions config) {
-    this.config = config;
+    super("serve", ServeConfig.class, environment);
   }
 
   @Override
-  public Integer call() throws Exception {
-    ServeConfig settings = config.load(ServeConfig.class, flags());
-    if (config.reportOnly()) {
-      return 0;
-    }
-    signal.install();
+  protected int run(ServeConfig settings, StageRuntime runtime) throws Exception {
     try (OpenSearchConnection connection = OpenSearchConnection.open(settings.opensearch());
         ServeServer server =
             ServeServer.start(
@@ -89,27 +77,43 @@ public final class ServeCommand implements Callable<Integer> {
                 Clock.systemUTC(),
                 settings.http().host(),
                 settings.http().port())) {
+      runtime.readiness(() -> reachable(connection));
       LOG.info(
           "serving the UI on http://{}:{}/ over {}",
           settings.http().host(),
           server.port(),
           settings.opensearch().endpoints());
-      while (!signal.await(Duration.ofDays(1))) {
+      while (!runtime.awaitStop(Duration.ofDays(1))) {
         // serving until a stop is requested
       }
       LOG.info("stopping");
       return 0;
-    } finally {
-      signal.close();
     }
   }
 
-  /** Asks a running command to stop as SIGTERM would (for tests and embedding). */
-  void requestStop() {
-    signal.request();
+  /**
+   * Whether OpenSearch answers a read of the timelines' alias with the configured credentials (a
+   * 404 before the sink created it counts: the cluster answered).
+   */
+  static Health reachable(OpenSearchConnection connection) {
+    String path = "/" + DocKind.TIMELINE.alias();
+    try {
+      int status = connection.send("HEAD", path, Map.of(), null).status();
+      if (status == 401 || status == 403) {
+        return Health.down(
+            "OpenSearch refuses the credentials (" + status + " on HEAD " + path + ")");
+      }
+      if (status >= 500) {
+        return Health.down("OpenSearch answers " + status);
+      }
+      return Health.up("OpenSearch reachable");
+    } catch (OpenSearchUnavailableException e) {
+      return Health.down("OpenSearch unavailable");
+    }
   }
 
-  private FlagOverrides flags() {
+  @Override
+  protected FlagOverrides flags() {
     return new FlagOverrides()
         .put("opensearch.endpoints", "--opensearch", endpoints.isEmpty() ? null : endpoints)
         .put("http.host", "--host", host)

@@ -1,5 +1,7 @@
 package io.traceline.app.serve;
 
+import io.traceline.app.runtime.RuntimeSettings;
+import io.traceline.app.runtime.StageConfig;
 import io.traceline.app.sink.SinkConfig;
 import io.traceline.sink.opensearch.OpenSearchSettings;
 import java.util.ArrayList;
@@ -13,12 +15,21 @@ import java.util.List;
  * @param opensearch where the timelines are read ({@link OpenSearchSettings}, the same keys as the
  *     sink's; {@code retention} is not used)
  * @param http where the UI and the API listen
+ * @param runtime admin port (metrics and health, apart from the UI's port), instance name, shutdown
+ *     timeout, logging ({@link RuntimeSettings})
  */
-public record ServeConfig(OpenSearchSettings opensearch, Http http) {
+public record ServeConfig(OpenSearchSettings opensearch, Http http, RuntimeSettings runtime)
+    implements StageConfig {
+
+  /** The default admin port of serve. */
+  public static final int ADMIN_PORT = 9404;
 
   /** Every default; {@code opensearch.endpoints} must be set. */
   public static ServeConfig defaults() {
-    return new ServeConfig(SinkConfig.defaults().opensearch(), new Http("0.0.0.0", 8080));
+    return new ServeConfig(
+        SinkConfig.defaults().opensearch(),
+        new Http("0.0.0.0", 8080),
+        RuntimeSettings.defaults(ADMIN_PORT));
   }
 
   /**

@@ -1,9 +1,9 @@
 package io.traceline.app.sink;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.traceline.app.cli.SignalStop;
-import io.traceline.app.config.ConfigOptions;
 import io.traceline.app.config.FlagOverrides;
+import io.traceline.app.runtime.Health;
+import io.traceline.app.runtime.StageCommand;
+import io.traceline.app.runtime.StageRuntime;
 import io.traceline.sink.kafka.SinkService;
 import io.traceline.sink.opensearch.OpenSearchIndexer;
 import java.net.URI;
@@ -13,11 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,7 +23,8 @@ import picocli.CommandLine.Option;
  * or SIGINT, then stops without committing what OpenSearch has not acknowledged and exits 0; exits
  * 1 when the sink fails on its own (e.g. OpenSearch refuses its credentials). Configured by {@link
  * SinkConfig} from {@code --config}, {@code TRACELINE_*} variables and its flags (which win); exits
- * 2 listing every problem.
+ * 2 listing every problem. Ready ({@code /health/ready}) while it consumes with OpenSearch
+ * reachable.
  */
 @Command(
     name = "sink",
@@ -39,12 +38,9 @@ import picocli.CommandLine.Option;
       "partitions. Settings come from --config FILE, then TRACELINE_<SECTION>_<KEY> variables,",
       "then flags."
     })
-public final class SinkCommand implements Callable<Integer> {
+public final class SinkCommand extends StageCommand<SinkConfig> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SinkCommand.class);
-  private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(60);
-
-  @Mixin ConfigOptions config;
 
   @Option(
       names = "--bootstrap-servers",
@@ -80,41 +76,34 @@ public final class SinkCommand implements Callable<Integer> {
               + " entries of kafka.properties.")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
-  private final SignalStop signal =
-      new SignalStop("traceline-sink-shutdown", CLOSE_DEADLINE.plusSeconds(10));
-
   /** Reads the process's environment. */
   public SinkCommand() {
-    this(new ConfigOptions());
+    this(System.getenv());
   }
 
   /** Reads {@code environment} instead of the process's (tests, embedding). */
   SinkCommand(Map<String, String> environment) {
-    this(new ConfigOptions(environment));
-  }
-
-  private SinkCommand(ConfigOptions config) {
-    this.config = config;
+    super("sink", SinkConfig.class, environment);
   }
 
   @Override
-  public Integer call() throws Exception {
-    SinkConfig settings = config.load(SinkConfig.class, flags());
-    if (config.reportOnly()) {
-      return 0;
-    }
-    signal.install();
+  protected int run(SinkConfig settings, StageRuntime runtime) throws Exception {
     try (OpenSearchIndexer indexer = OpenSearchIndexer.create(settings.opensearch());
         SinkService service =
-            new SinkService(
-                settings.settings(), indexer, new SimpleMeterRegistry(), Clock.systemUTC())) {
+            new SinkService(settings.settings(), indexer, runtime.registry(), Clock.systemUTC())) {
+      runtime.readiness(() -> health(service.state()));
+      runtime.liveness(
+          () ->
+              service.failure() == null
+                  ? Health.up("sink " + service.state())
+                  : Health.down("failed: " + service.failure()));
       service.start();
       LOG.info(
           "indexing from {} as {} into {}",
           settings.kafka().bootstrapServers(),
           settings.kafka().groupId(),
           settings.opensearch().endpoints());
-      while (!signal.await(Duration.ofSeconds(1))) {
+      while (!runtime.awaitStop(Duration.ofSeconds(1))) {
         if (service.isStopped()) {
           LOG.error("the sink stopped on its own", service.failure());
           return 1;
@@ -122,18 +111,23 @@ public final class SinkCommand implements Callable<Integer> {
       }
       LOG.info("stopping: abandoning what OpenSearch has not acknowledged");
       return 0;
-    } finally {
-      signal.close();
     }
   }
 
-  /** Asks a running command to stop as SIGTERM would (for tests and embedding). */
-  void requestStop() {
-    signal.request();
+  private static Health health(SinkService.State state) {
+    return state == SinkService.State.RUNNING
+        ? Health.up("consuming, OpenSearch reachable")
+        : Health.down(
+            switch (state) {
+              case STARTING -> "installing the index templates: OpenSearch not reached yet";
+              case JOINING -> "joining the consumer group";
+              case OPENSEARCH_UNAVAILABLE -> "OpenSearch unavailable; consumption paused";
+              default -> "stopped";
+            });
   }
 
-  /** The flags as configuration keys; a flag not given is null and leaves the key alone. */
-  private FlagOverrides flags() {
+  @Override
+  protected FlagOverrides flags() {
     return new FlagOverrides()
         .put("kafka.bootstrapServers", "--bootstrap-servers", bootstrapServers)
         .put("kafka.groupId", "--group-id", groupId)

@@ -1,6 +1,8 @@
 package io.traceline.app.sink;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.traceline.app.runtime.RuntimeSettings;
+import io.traceline.app.runtime.StageConfig;
 import io.traceline.sink.kafka.SinkSettings;
 import io.traceline.sink.opensearch.OpenSearchSettings;
 import java.time.Duration;
@@ -18,8 +20,14 @@ import java.util.Set;
  * @param opensearch where documents go ({@link OpenSearchSettings}, key for key, checked by its own
  *     {@code problems()})
  * @param sink batch size, backoff and retention schedule
+ * @param runtime admin port, instance name, shutdown timeout, logging ({@link RuntimeSettings})
  */
-public record SinkConfig(Kafka kafka, OpenSearchSettings opensearch, Loop sink) {
+public record SinkConfig(
+    Kafka kafka, OpenSearchSettings opensearch, Loop sink, RuntimeSettings runtime)
+    implements StageConfig {
+
+  /** The default admin port of sink. */
+  public static final int ADMIN_PORT = 9403;
 
   /** The keys of {@link SinkSettings} that live in the {@code kafka} section; the rest in sink. */
   private static final Set<String> KAFKA_KEYS = Set.of("bootstrapServers", "groupId", "properties");
@@ -42,7 +50,8 @@ public record SinkConfig(Kafka kafka, OpenSearchSettings opensearch, Loop sink) 
             settings.batchSize(),
             settings.initialBackoff(),
             settings.maxBackoff(),
-            settings.retentionInterval()));
+            settings.retentionInterval()),
+        RuntimeSettings.defaults(ADMIN_PORT));
   }
 
   /**

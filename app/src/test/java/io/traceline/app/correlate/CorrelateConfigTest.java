@@ -6,6 +6,7 @@ import io.traceline.app.TracelineRun;
 import io.traceline.app.config.ConfigLoader;
 import io.traceline.app.config.EffectiveConfig;
 import io.traceline.app.config.FlagOverrides;
+import io.traceline.app.runtime.RuntimeSettings;
 import io.traceline.correlator.CorrelatorSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -53,14 +54,21 @@ class CorrelateConfigTest {
                     defaults.kafka().processingGuarantee(),
                     defaults.kafka().standbyReplicas(),
                     Map.of()),
-                CorrelatorSettings.defaults()));
+                CorrelatorSettings.defaults(),
+                RuntimeSettings.defaults(CorrelateConfig.ADMIN_PORT)));
     assertThat(config.origins())
-        .as("every key is in the file (an empty map has no entries to come from anywhere)")
+        .as(
+            "every key is in the file (an empty map has no entries to come from anywhere, and a"
+                + " null is the default)")
         .allMatch(
-            line -> line.endsWith("(file " + EXAMPLE + ")") || line.startsWith("kafka.properties"))
+            line ->
+                line.endsWith("(file " + EXAMPLE + ")")
+                    || line.startsWith("kafka.properties")
+                    || line.startsWith("runtime.instance = null"))
         .hasSize(
             CorrelateConfig.Kafka.class.getRecordComponents().length
-                + CorrelatorSettings.class.getRecordComponents().length);
+                + CorrelatorSettings.class.getRecordComponents().length
+                + RuntimeSettings.class.getRecordComponents().length);
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.traceline.app.TracelineRun;
 import io.traceline.app.config.ConfigLoader;
 import io.traceline.app.config.EffectiveConfig;
 import io.traceline.app.config.FlagOverrides;
+import io.traceline.app.runtime.RuntimeSettings;
 import io.traceline.ingest.kinesis.KinesisSettings;
 import io.traceline.ingest.kinesis.StartPosition;
 import java.io.IOException;
@@ -44,7 +45,8 @@ class IngestConfigTest {
             new IngestConfig(
                 new IngestConfig.Kafka("localhost:9092", Map.of()),
                 new IngestConfig.Aws(null, null),
-                KinesisSettings.defaults("traceline-logs")));
+                KinesisSettings.defaults("traceline-logs"),
+                RuntimeSettings.defaults(IngestConfig.ADMIN_PORT)));
   }
 
   @Test

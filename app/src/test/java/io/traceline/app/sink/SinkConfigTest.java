@@ -6,6 +6,7 @@ import io.traceline.app.TracelineRun;
 import io.traceline.app.config.ConfigLoader;
 import io.traceline.app.config.EffectiveConfig;
 import io.traceline.app.config.FlagOverrides;
+import io.traceline.app.runtime.RuntimeSettings;
 import io.traceline.sink.opensearch.OpenSearchSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -56,7 +57,8 @@ class SinkConfigTest {
                     defaults.opensearch().requestTimeout(),
                     defaults.opensearch().retention(),
                     new OpenSearchSettings.Aws(null, "es")),
-                defaults.sink()));
+                defaults.sink(),
+                RuntimeSettings.defaults(SinkConfig.ADMIN_PORT)));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.traceline.sink.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.traceline.model.DeadLetters;
 import io.traceline.model.Topics;
 import io.traceline.sink.opensearch.Doc;
@@ -98,7 +99,12 @@ public final class SinkService implements AutoCloseable {
   private final Thread thread;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final KafkaClientMetrics consumerMetrics;
+  private final KafkaClientMetrics producerMetrics;
   private volatile Throwable failure;
+  private volatile boolean templatesInstalled;
+  private volatile boolean joined;
+  private volatile boolean opensearchUnavailable;
   private boolean paused;
   private Batch batch = new Batch();
   private boolean closed;
@@ -125,6 +131,10 @@ public final class SinkService implements AutoCloseable {
         new KafkaProducer<>(
             producerConfig(settings), new ByteArraySerializer(), new ByteArraySerializer());
     this.thread = new Thread(this::run, "traceline-sink");
+    this.consumerMetrics = new KafkaClientMetrics(consumer);
+    consumerMetrics.bindTo(registry);
+    this.producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(registry);
   }
 
   /** The consumer's properties: the raw ones, then those the sink owns. */
@@ -171,6 +181,34 @@ public final class SinkService implements AutoCloseable {
     return failure;
   }
 
+  /** Where the service is, for a readiness check. */
+  public enum State {
+    /** Installing the index templates (OpenSearch not reached yet). */
+    STARTING,
+    /** Templates installed; the consumer has not joined its group yet. */
+    JOINING,
+    /** Consuming and indexing. */
+    RUNNING,
+    /** The last request found OpenSearch unavailable; consumption is paused until it answers. */
+    OPENSEARCH_UNAVAILABLE,
+    /** The loop has ended (closed, or failed). */
+    STOPPED
+  }
+
+  /** Where the service is now; from any thread. */
+  public State state() {
+    if (isStopped()) {
+      return State.STOPPED;
+    }
+    if (opensearchUnavailable) {
+      return State.OPENSEARCH_UNAVAILABLE;
+    }
+    if (!templatesInstalled) {
+      return State.STARTING;
+    }
+    return joined ? State.RUNNING : State.JOINING;
+  }
+
   /** Whether the loop has ended (closed, or failed: see {@link #failure()}). */
   public boolean isStopped() {
     return stopped.getCount() == 0;
@@ -213,8 +251,11 @@ public final class SinkService implements AutoCloseable {
     while (!stopping()) {
       try {
         indexer.installTemplates();
+        opensearchUnavailable = false;
+        templatesInstalled = true;
         return;
       } catch (OpenSearchUnavailableException e) {
+        opensearchUnavailable = true;
         LOG.warn("cannot install the index templates yet: {}", e.getMessage());
         if (stop.await(backoff.next().toMillis(), TimeUnit.MILLISECONDS)) {
           return;
@@ -275,7 +316,9 @@ public final class SinkService implements AutoCloseable {
         List<ItemResult> results;
         try {
           results = indexer.index(pending.stream().map(Pending::doc).toList());
+          opensearchUnavailable = false;
         } catch (OpenSearchUnavailableException e) {
+          opensearchUnavailable = true;
           if (!paused) {
             metrics.outages.increment();
             LOG.warn("OpenSearch is unavailable, pausing consumption: {}", e.getMessage());
@@ -449,8 +492,13 @@ public final class SinkService implements AutoCloseable {
     synchronized (this) {
       if (!closed) {
         closed = true;
-        consumer.close();
-        producer.close();
+        try {
+          consumer.close();
+          producer.close();
+        } finally {
+          consumerMetrics.close();
+          producerMetrics.close();
+        }
       }
     }
   }
@@ -477,6 +525,7 @@ public final class SinkService implements AutoCloseable {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      joined = true;
       if (paused) {
         consumer.pause(partitions);
       }
