@@ -86,8 +86,10 @@ class KubernetesManifestsTest {
 
   @Test
   void everyStageConfigurationLoadsAndEveryVariableSetsAKey() throws IOException {
+    List<String> stages = new ArrayList<>();
     for (JsonNode workload : workloads()) {
       Stage stage = stage(workload);
+      stages.add(stage.loaded.stage());
       Stages.assertEveryVariableSetsAKey(stage.where, stage.env, stage.loaded);
       for (JsonNode variable : stage.container.path("env")) {
         String name = variable.path("name").asText();
@@ -98,6 +100,9 @@ class KubernetesManifestsTest {
         }
       }
     }
+    assertThat(stages)
+        .as("one workload per stage")
+        .containsExactlyInAnyOrderElementsOf(Stages.CONFIGS.keySet());
     assertThat(kinds("Secret")).as("no Secret with values in the manifests").isEmpty();
   }
 

@@ -66,20 +66,21 @@ final class Stages {
 
     /** The value at a dotted path; fails the test when the stage has no such key. */
     JsonNode value(String path) {
-      JsonNode node = effective;
-      for (String name : path.split("\\.", -1)) {
-        node = node.path(name);
-      }
+      JsonNode node = at(path);
       assertThat(node.isMissingNode()).as(stage + " has the key " + path).isFalse();
       return node;
     }
 
     boolean has(String path) {
+      return !at(path).isMissingNode();
+    }
+
+    private JsonNode at(String path) {
       JsonNode node = effective;
       for (String name : path.split("\\.", -1)) {
         node = node.path(name);
       }
-      return !node.isMissingNode();
+      return node;
     }
 
     int adminPort() {
