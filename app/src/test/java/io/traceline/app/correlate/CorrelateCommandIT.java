@@ -2,7 +2,10 @@ package io.traceline.app.correlate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.traceline.app.TracelineRun;
+import io.traceline.app.runtime.PrometheusText;
+import io.traceline.app.runtime.StageProcess;
 import io.traceline.embedded.EmbeddedKafka;
 import io.traceline.embedded.junit.EmbeddedKafkaExtension;
 import io.traceline.model.EventKind;
@@ -11,10 +14,16 @@ import io.traceline.model.LogEvent;
 import io.traceline.model.Timeline;
 import io.traceline.model.Topics;
 import io.traceline.model.TraceIdFormat;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,14 +43,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-/** {@code traceline correlate} as a service: correlates, then stops cleanly when told to. */
+/**
+ * {@code traceline correlate} as a service, from the real distribution in its own JVM: ready once
+ * Streams runs, its counters and Kafka Streams' metrics on {@code /metrics}, and a SIGTERM in the
+ * middle of the stream that loses and duplicates nothing; bad options listed with exit code 2.
+ */
 @ExtendWith(EmbeddedKafkaExtension.class)
 @Timeout(180)
 class CorrelateCommandIT {
 
-  @TempDir Path stateDir;
+  private static final int TRACES = 300;
+  private static final int EVENTS_PER_TRACE = 4;
+  private static final Duration WAIT = Duration.ofSeconds(90);
 
   @BeforeAll
   static void topics(EmbeddedKafka kafka) {
@@ -56,55 +70,74 @@ class CorrelateCommandIT {
     kafka.createTopic(Topics.DLQ, 1);
   }
 
+  /**
+   * Traces arrive for about six seconds; the first instance gets SIGTERM once some timelines are
+   * out: it exits 0 within its shutdown timeout, and the next instance, from the stores and offsets
+   * the first committed, emits every other trace: each trace exactly once.
+   */
   @Test
-  void correlatesUntilStoppedThenExitsZero(EmbeddedKafka kafka) throws Exception {
-    CorrelateCommand command = new CorrelateCommand();
-    CommandLine cl = new CommandLine(command);
-    ExecutorService runner = Executors.newSingleThreadExecutor();
-    try {
-      Future<Integer> exit =
-          runner.submit(
-              () ->
-                  cl.execute(
-                      "--bootstrap-servers",
-                      kafka.bootstrapServers(),
-                      "--application-id",
-                      "correlate-command-it",
-                      "--state-dir",
-                      stateDir.toString(),
-                      "--gap",
-                      "2s"));
-      String trace = "0123456789abcdef0123456789abcdef";
-      try (KafkaProducer<String, byte[]> producer =
-          new KafkaProducer<>(
-              Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-              new StringSerializer(),
-              new ByteArraySerializer())) {
-        long t0 = System.currentTimeMillis();
-        for (int n = 0; n < 8; n++) {
-          LogEvent e =
-              LogEvent.builder()
-                  .id("e" + n)
-                  .timestamp(t0 + n * 10L)
-                  .ingestedAt(t0 + n * 10L)
-                  .trace(trace, TraceIdFormat.HEX32)
-                  .service(n % 2 == 0 ? "api" : "worker")
-                  .kind(EventKind.APP)
-                  .message("line " + n)
-                  .build();
-          producer
-              .send(new ProducerRecord<>(Topics.EVENTS, trace, Json.writeEvent(e)))
-              .get(30, TimeUnit.SECONDS);
-        }
-      }
-      Timeline timeline = readOne(kafka);
-      assertThat(timeline.traceId()).isEqualTo(trace);
-      assertThat(timeline.eventCount()).isEqualTo(8);
+  void aSigtermMidStreamLosesAndDuplicatesNothing(EmbeddedKafka kafka, @TempDir Path dir)
+      throws Exception {
+    Path config = dir.resolve("correlate.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "kafka:",
+            "  bootstrapServers: " + kafka.bootstrapServers(),
+            "  applicationId: correlate-command-it",
+            "  stateDir: " + dir.resolve("state"),
+            "correlator:",
+            "  inactivityGap: 2s",
+            "  closeCheckInterval: 200ms",
+            "runtime:",
+            "  instance: correlate-it-1",
+            "  shutdownTimeout: 30s",
+            ""),
+        StandardCharsets.UTF_8);
+    ExecutorService producing = Executors.newSingleThreadExecutor();
+    try (TimelineReader timelines = new TimelineReader(kafka)) {
+      Future<List<String>> produced = producing.submit(() -> produceTraces(kafka));
+      try (StageProcess first =
+          StageProcess.start(
+              "correlate", config, dir.resolve("first.log"), Map.of(), List.of("-Xmx256m"))) {
+        JsonNode ready = first.awaitReady(WAIT);
+        assertThat(ready.path("detail").asText()).isEqualTo("streams RUNNING");
+        timelines.awaitAtLeast(20);
 
-      command.requestStop();
-      assertThat(exit.get(90, TimeUnit.SECONDS)).isZero();
+        PrometheusText metrics = first.metrics();
+        Map<String, String> ours = Map.of("stage", "correlate", "instance", "correlate-it-1");
+        assertThat(metrics.sum("traceline_correlator_events_total", ours)).isPositive();
+        assertThat(metrics.sum("traceline_correlator_timelines_total", ours)).isPositive();
+        assertThat(metrics.has("kafka_stream_thread_process_total"))
+            .as("Kafka Streams' metrics are bound")
+            .isTrue();
+
+        assertThat(first.terminate(Duration.ofSeconds(45))).as("a clean stop exits 0").isZero();
+        assertThat(first.jsonLogLines())
+            .extracting(line -> line.path("message").asText())
+            .contains("stopping: committing and closing the stores");
+      }
+      List<String> traces = produced.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(timelines.distinct())
+          .as("the signal came mid-stream")
+          .hasSizeBetween(1, TRACES - 1);
+
+      try (StageProcess second =
+          StageProcess.start(
+              "correlate",
+              config,
+              dir.resolve("second.log"),
+              Map.of("TRACELINE_RUNTIME_INSTANCE", "correlate-it-2"),
+              List.of("-Xmx256m"))) {
+        second.awaitReady(WAIT);
+        timelines.awaitDistinct(TRACES);
+        assertThat(second.terminate(Duration.ofSeconds(45))).isZero();
+      }
+      assertThat(timelines.distinct()).containsExactlyInAnyOrderElementsOf(traces);
+      assertThat(timelines.read()).as("no trace emitted twice").hasSize(TRACES);
     } finally {
-      runner.shutdownNow();
+      producing.shutdownNow();
     }
   }
 
@@ -127,24 +160,89 @@ class CorrelateCommandIT {
         .contains("inactivityGap");
   }
 
-  private static Timeline readOne(EmbeddedKafka kafka) {
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "correlate-command-it-reader",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(Topics.TIMELINES));
-      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          return Json.readTimeline(r.value());
+  /** Writes TRACES traces of EVENTS_PER_TRACE events, one trace every 20 ms; their ids. */
+  private static List<String> produceTraces(EmbeddedKafka kafka) throws Exception {
+    List<String> traces = new ArrayList<>();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      for (int t = 0; t < TRACES; t++) {
+        String trace = String.format(Locale.ROOT, "%032x", 0xc0ffee0000L + t);
+        long t0 = System.currentTimeMillis();
+        for (int n = 0; n < EVENTS_PER_TRACE; n++) {
+          LogEvent e =
+              LogEvent.builder()
+                  .id(t + "-" + n)
+                  .timestamp(t0 + n)
+                  .ingestedAt(t0 + n)
+                  .trace(trace, TraceIdFormat.HEX32)
+                  .service(n % 2 == 0 ? "api" : "worker")
+                  .kind(EventKind.APP)
+                  .message("line " + n)
+                  .build();
+          producer
+              .send(new ProducerRecord<>(Topics.EVENTS, trace, Json.writeEvent(e)))
+              .get(30, TimeUnit.SECONDS);
         }
+        traces.add(trace);
+        Thread.sleep(20); // paces the workload over about six seconds; not a wait for a condition
       }
     }
-    throw new AssertionError("no timeline within a minute");
+    return traces;
+  }
+
+  /** Reads the timelines topic as a read_committed consumer would (what alerting consumers see). */
+  private static final class TimelineReader implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final List<Timeline> read = new ArrayList<>();
+
+    TimelineReader(EmbeddedKafka kafka) {
+      consumer =
+          new KafkaConsumer<>(
+              Map.of(
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                  ConsumerConfig.GROUP_ID_CONFIG, "correlate-command-it-reader",
+                  ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                  ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+              new StringDeserializer(),
+              new ByteArrayDeserializer());
+      consumer.subscribe(List.of(Topics.TIMELINES));
+    }
+
+    List<Timeline> read() {
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+        read.add(Json.readTimeline(r.value()));
+      }
+      return read;
+    }
+
+    Set<String> distinct() {
+      Set<String> traces = new HashSet<>();
+      for (Timeline timeline : read()) {
+        traces.add(timeline.traceId());
+      }
+      return traces;
+    }
+
+    void awaitAtLeast(int n) {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (read().size() < n) {
+        assertThat(System.nanoTime()).as("%s timelines", n).isLessThan(deadline);
+      }
+    }
+
+    void awaitDistinct(int n) {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (distinct().size() < n) {
+        assertThat(System.nanoTime()).as("%s distinct timelines", n).isLessThan(deadline);
+      }
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
   }
 }

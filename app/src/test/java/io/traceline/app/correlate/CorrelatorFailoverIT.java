@@ -538,6 +538,9 @@ class CorrelatorFailoverIT {
         correlator:
           inactivityGap: %ds
           closeCheckInterval: 200ms
+        runtime:
+          adminPort: 0
+          logFormat: text
         """
             .formatted(
                 kafka.bootstrapServers(),

@@ -8,6 +8,9 @@ import static io.traceline.ingest.kinesis.KinesisTestStreams.eventIds;
 import static io.traceline.ingest.kinesis.KinesisTestStreams.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.traceline.app.runtime.PrometheusText;
+import io.traceline.app.runtime.StageProcess;
 import io.traceline.embedded.EmbeddedKafka;
 import io.traceline.embedded.Kinesalite;
 import io.traceline.embedded.junit.EmbeddedKafkaExtension;
@@ -17,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +37,14 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 /**
  * The crash test of the ingest issue: {@code traceline ingest} runs as its own process (the
  * distribution jar) against kinesalite and a real broker, is killed with SIGKILL mid-stream while
- * records keep arriving, and is started again: the set of events in {@code traceline.events} equals
- * the set put into Kinesis, none lost, none twice.
+ * records keep arriving, and is started again; the second is ready on its admin port, shows its
+ * counters and Kafka's producer metrics on {@code /metrics}, and is stopped with SIGTERM while
+ * records keep arriving (exit 0); a third reads the rest. The set of events in {@code
+ * traceline.events} equals the set put into Kinesis, none lost, none twice.
  */
 @ExtendWith({KinesaliteExtension.class, EmbeddedKafkaExtension.class})
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class IngestCommandIT {
-
-  private static final Path JAR = Path.of("target", "traceline.jar");
 
   private final List<Process> processes = new ArrayList<>();
 
@@ -59,7 +63,6 @@ class IngestCommandIT {
   @Test
   void aKillMidStreamThenARestartLosesAndDuplicatesNothing(
       Kinesalite kinesalite, EmbeddedKafka kafka, @TempDir Path dir) throws Exception {
-    assertThat(JAR).as("the distribution (mvn package) exists").isRegularFile();
     String stream = "crash";
     Path config = dir.resolve("ingest.yaml");
     Files.writeString(
@@ -87,7 +90,7 @@ class IngestCommandIT {
       createStream(kinesis, stream, 2);
       List<String> ids = new ArrayList<>(put(kinesis, stream, 0, 120));
 
-      Process first = start(config, dir.resolve("first.log"));
+      Process first = start(config, dir.resolve("first.log")).process();
       awaitEvents(kafka, stream, 150);
       CompletableFuture<List<String>> more =
           CompletableFuture.supplyAsync(() -> put(kinesis, stream, 120, 120));
@@ -98,42 +101,51 @@ class IngestCommandIT {
       ids.addAll(more.get(WAIT.toSeconds(), TimeUnit.SECONDS));
       assertThat(atKill).as("killed mid-stream").isLessThan(ids.size());
 
-      Process second = start(config, dir.resolve("second.log"));
-      List<String> found = awaitEvents(kafka, stream, ids.size());
-      second.destroy(); // SIGTERM: finish the transaction in flight, then exit
-      assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
-      assertThat(second.exitValue()).as("a clean stop exits 0").isZero();
+      try (StageProcess second = start(config, dir.resolve("second.log"))) {
+        JsonNode ready = second.awaitReady(WAIT);
+        assertThat(ready.path("detail").asText()).isEqualTo("producer initialised, shards known");
+        awaitEvents(kafka, stream, ids.size());
+        PrometheusText metrics = second.metrics();
+        Map<String, String> ours = Map.of("stage", "ingest");
+        assertThat(metrics.sum("traceline_ingest_records_total", ours)).isPositive();
+        assertThat(metrics.sum("traceline_ingest_kinesis_shards", ours)).isEqualTo(2);
+        assertThat(metrics.has("kafka_producer_record_send_total"))
+            .as("Kafka's producer metrics are bound")
+            .isTrue();
 
-      assertThat(found).containsExactlyInAnyOrderElementsOf(ids);
+        CompletableFuture<List<String>> last =
+            CompletableFuture.supplyAsync(() -> put(kinesis, stream, 240, 120));
+        awaitEvents(kafka, stream, ids.size() + 30);
+        assertThat(second.terminate(Duration.ofSeconds(60)))
+            .as("SIGTERM mid-stream: finish the transaction in flight, exit 0")
+            .isZero();
+        ids.addAll(last.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertThat(second.logText())
+            .containsPattern("reading shardId-\\d+ from \\d{20,}") // resumed at a checkpoint
+            .contains("stopping: finishing the transaction in flight");
+      }
+      assertThat(eventIds(kafka, stream).size()).as("stopped mid-stream").isLessThan(ids.size());
+
+      try (StageProcess third = start(config, dir.resolve("third.log"))) {
+        List<String> found = awaitEvents(kafka, stream, ids.size());
+        assertThat(third.terminate(Duration.ofSeconds(60))).isZero();
+        assertThat(found).containsExactlyInAnyOrderElementsOf(ids);
+      }
       assertThat(eventIds(kafka, stream))
-          .as("nothing arrived twice after the restart either")
+          .as("nothing arrived twice after either restart")
           .containsExactlyInAnyOrderElementsOf(ids);
-      assertThat(Files.readString(dir.resolve("second.log"), StandardCharsets.UTF_8))
-          .containsPattern("reading shardId-\\d+ from \\d{20,}") // resumed at a checkpoint
-          .contains("stopping: finishing the transaction in flight");
     }
   }
 
-  private Process start(Path config, Path log) throws IOException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                java.toString(),
-                "-Xmx256m",
-                "-D" + Kinesalite.CBOR_PROPERTY + "=false",
-                "-jar",
-                JAR.toString(),
-                "ingest",
-                "--config",
-                config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    Map<String, String> env = builder.environment();
-    env.put("AWS_ACCESS_KEY_ID", "test");
-    env.put("AWS_SECRET_ACCESS_KEY", "test");
-    env.keySet().removeIf(k -> k.startsWith("TRACELINE_"));
-    Process process = builder.start();
-    processes.add(process);
-    return process;
+  private StageProcess start(Path config, Path log) throws IOException {
+    StageProcess stage =
+        StageProcess.start(
+            "ingest",
+            config,
+            log,
+            Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"),
+            List.of("-Xmx256m", "-D" + Kinesalite.CBOR_PROPERTY + "=false"));
+    processes.add(stage.process());
+    return stage;
   }
 }

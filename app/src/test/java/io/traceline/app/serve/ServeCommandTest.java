@@ -24,8 +24,9 @@ import picocli.CommandLine;
 
 /**
  * {@code traceline serve} as a command: a broken configuration is refused with every problem, and a
- * running server serves the UI, says 503 while its OpenSearch is unreachable, and exits 0 when
- * asked to stop as by SIGTERM.
+ * running server serves the UI, says 503 while its OpenSearch is unreachable (the API, and the
+ * readiness check on the admin port, which also serves metrics), and exits 0 when asked to stop as
+ * by SIGTERM.
  */
 @Timeout(60)
 class ServeCommandTest {
@@ -72,6 +73,7 @@ class ServeCommandTest {
   void servesUntilAskedToStop() throws Exception {
     int port = freePort();
     int closed = freePort();
+    int admin = freePort();
     ServeCommand command = new ServeCommand(Map.of());
     CommandLine cl = new CommandLine(command);
     ExecutorService runner = Executors.newSingleThreadExecutor();
@@ -85,7 +87,11 @@ class ServeCommandTest {
                       "--host",
                       "127.0.0.1",
                       "--port",
-                      String.valueOf(port)));
+                      String.valueOf(port),
+                      "--admin-port",
+                      String.valueOf(admin),
+                      "--log-format",
+                      "text"));
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
       // The command logs its port once it serves; until then a connection is refused, or (while
       // Jetty wires the static files in) answered 404.
@@ -106,6 +112,18 @@ class ServeCommandTest {
           http.send(request(port, "/api/timelines"), HttpResponse.BodyHandlers.ofString());
       assertThat(api.statusCode()).isEqualTo(503);
       assertThat(api.body()).contains("OpenSearch is unavailable");
+
+      HttpResponse<String> ready =
+          http.send(request(admin, "/health/ready"), HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).as("not ready while OpenSearch is unreachable").isEqualTo(503);
+      assertThat(ready.body()).contains("\"status\":\"DOWN\"").contains("OpenSearch unavailable");
+      HttpResponse<String> live =
+          http.send(request(admin, "/health/live"), HttpResponse.BodyHandlers.ofString());
+      assertThat(live.statusCode()).isEqualTo(200);
+      HttpResponse<String> metrics =
+          http.send(request(admin, "/metrics"), HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("jvm_memory_used_bytes{").contains("stage=\"serve\"");
 
       command.requestStop();
       assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
