@@ -125,7 +125,7 @@ public final class CorrelatorService implements AutoCloseable {
     public void onRestoreStart(
         TopicPartition partition, String storeName, long startingOffset, long endingOffset) {
       restoring.put(partition, storeName);
-      LOG.info(
+      LOG.debug(
           "restoring {} from {} ({} records)", storeName, partition, endingOffset - startingOffset);
     }
 
@@ -138,7 +138,9 @@ public final class CorrelatorService implements AutoCloseable {
     @Override
     public void onRestoreEnd(TopicPartition partition, String storeName, long totalRestored) {
       restoring.remove(partition);
-      LOG.info("restored {} from {} ({} records)", storeName, partition, totalRestored);
+      if (totalRestored > 0) {
+        LOG.info("restored {} from {} ({} records)", storeName, partition, totalRestored);
+      }
     }
 
     @Override
