@@ -140,6 +140,13 @@ class CorrelatorTopologyTest {
     assertThat(t.services())
         .containsExactly("shop-api", "checkout-api", "inventory-svc", "shop-db");
     assertThat(t.bottleneck().service()).isEqualTo("shop-db");
+    assertThat(t.flags()).isNotEmpty();
+    for (FlagType type : FlagType.values()) {
+      double onTimeline = t.flags().stream().filter(f -> f.type() == type).count();
+      assertThat(counter("traceline.correlator.flags", "type", type.name()))
+          .as("flags counted by type, every type: %s", type)
+          .isEqualTo(onTimeline);
+    }
   }
 
   @Test

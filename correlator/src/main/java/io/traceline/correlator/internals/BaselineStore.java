@@ -146,7 +146,6 @@ final class BaselineStore {
     }
     List<Flag> all = new ArrayList<>(timeline.flags());
     for (Flag flag : flags) {
-      metrics.learnedFlag(flag.type());
       all.add(flag);
     }
     return timeline.withFlags(all);

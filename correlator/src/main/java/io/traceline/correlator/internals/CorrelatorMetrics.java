@@ -34,7 +34,7 @@ public final class CorrelatorMetrics {
   final Counter edgeCallsLate;
   final Counter edgeAggregatesEmitted;
   private final Map<TimelineStatus, Counter> timelines = new EnumMap<>(TimelineStatus.class);
-  private final Map<FlagType, Counter> learnedFlags = new EnumMap<>(FlagType.class);
+  private final Map<FlagType, Counter> flags = new EnumMap<>(FlagType.class);
   private final Map<String, Counter> baselineDropped = new ConcurrentHashMap<>();
   private final Map<String, BaselineGauges> baselineGauges = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
@@ -82,12 +82,13 @@ public final class CorrelatorMetrics {
               .tag("status", status.name())
               .register(registry));
     }
-    for (FlagType type :
-        List.of(FlagType.LATENCY_OUTLIER, FlagType.SEGMENT_OUTLIER, FlagType.MISSING_HOP)) {
-      learnedFlags.put(
+    for (FlagType type : FlagType.values()) {
+      flags.put(
           type,
           Counter.builder("traceline.correlator.flags")
-              .description("Flags from the learned baselines on emitted timelines, by type")
+              .description(
+                  "Flags on emitted timelines, by type (each revision of a timeline counts its"
+                      + " flags)")
               .tag("type", type.name())
               .register(registry));
     }
@@ -150,11 +151,8 @@ public final class CorrelatorMetrics {
     baselineDropped(reason).increment(n);
   }
 
-  void learnedFlag(FlagType type) {
-    Counter counter = learnedFlags.get(type);
-    if (counter != null) {
-      counter.increment();
-    }
+  void flag(FlagType type) {
+    flags.get(type).increment();
   }
 
   /**

@@ -8,6 +8,7 @@ import io.traceline.model.EventHeader;
 import io.traceline.model.Json;
 import io.traceline.model.LogEvent;
 import io.traceline.model.Timeline;
+import io.traceline.model.Timeline.Flag;
 import io.traceline.model.TimelineStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -320,6 +321,9 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       byte[] json = Json.writeTimeline(timeline, canonical);
       context.forward(new Record<>(traceId, json, now), timelinesSink);
       metrics.timeline(status);
+      for (Flag flag : timeline.flags()) {
+        metrics.flag(flag.type());
+      }
       forwardAlertAndCalls(timeline, now);
     } catch (RuntimeException e) {
       LOG.error("trace {} cannot be assembled; routed to the DLQ", traceId, e);
