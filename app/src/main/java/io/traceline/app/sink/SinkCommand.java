@@ -20,11 +20,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code traceline sink}: the sink stage as a service, from Kafka to OpenSearch. Runs until SIGTERM
- * or SIGINT, then stops without committing what OpenSearch has not acknowledged and exits 0; exits
- * 1 when the sink fails on its own (e.g. OpenSearch refuses its credentials). Configured by {@link
- * SinkConfig} from {@code --config}, {@code TRACELINE_*} variables and its flags (which win); exits
- * 2 listing every problem. Ready ({@code /health/ready}) while it consumes with OpenSearch
- * reachable.
+ * or SIGINT, then finishes the bulk request in flight, commits what OpenSearch stored (never what
+ * it has not acknowledged) and exits 0; exits 1 when the sink fails on its own (e.g. OpenSearch
+ * refuses its credentials). Configured by {@link SinkConfig} from {@code --config}, {@code
+ * TRACELINE_*} variables and its flags (which win); exits 2 listing every problem. Ready ({@code
+ * /health/ready}) while it consumes with OpenSearch reachable.
  */
 @Command(
     name = "sink",
@@ -109,7 +109,9 @@ public final class SinkCommand extends StageCommand<SinkConfig> {
           return 1;
         }
       }
-      LOG.info("stopping: abandoning what OpenSearch has not acknowledged");
+      LOG.info("stopping: finishing the bulk request in flight, committing what is stored");
+      // Half the timeout for the work in flight; the rest for closing the clients.
+      service.close(runtime.shutdownTimeout().dividedBy(2));
       return 0;
     }
   }

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code traceline sink} as a service, from the real distribution in its own JVM, on a real broker
  * and the real OpenSearch: ready on its admin port, its counters and Kafka's consumer metrics on
  * {@code /metrics}, JSON log lines with stage and instance, and a SIGTERM in the middle of the
- * stream: exit 0, every committed offset's timeline indexed, and the next instance indexes the
- * rest, so nothing is lost.
+ * stream: exit 0, the bulk in flight finished and committed (what is indexed is exactly what is
+ * committed), and the next instance indexes the rest, so nothing is lost.
  */
 @ExtendWith({EmbeddedKafkaExtension.class, OpenSearchExtension.class})
 @Timeout(240)
@@ -116,6 +116,11 @@ class SinkCommandIT {
       assertThat(count(search, belowCommitted))
           .as("every committed timeline is in OpenSearch")
           .isEqualTo(belowCommitted.size());
+      assertThat(count(search, allTraceIds()))
+          .as(
+              "the bulk in flight at the signal finished and was committed: nothing indexed is"
+                  + " left uncommitted")
+          .isEqualTo(committedAtStop);
 
       List<JsonNode> lines = first.jsonLogLines();
       assertThat(lines)
@@ -140,10 +145,7 @@ class SinkCommandIT {
             Map.of("TRACELINE_RUNTIME_INSTANCE", "sink-it-2"),
             List.of("-Xmx256m"))) {
       assertThat(second.awaitReady(WAIT).path("instance").asText()).isEqualTo("sink-it-2");
-      List<String> all = new ArrayList<>();
-      for (int i = 0; i < TIMELINES; i++) {
-        all.add(traceId(i));
-      }
+      List<String> all = allTraceIds();
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (count(search, all) < TIMELINES) {
         assertThat(System.nanoTime()).as("the next instance indexes the rest").isLessThan(deadline);
@@ -198,6 +200,14 @@ class SinkCommandIT {
         record.get(30, TimeUnit.SECONDS);
       }
     }
+  }
+
+  private static List<String> allTraceIds() {
+    List<String> all = new ArrayList<>();
+    for (int i = 0; i < TIMELINES; i++) {
+      all.add(traceId(i));
+    }
+    return all;
   }
 
   private static String traceId(int i) {

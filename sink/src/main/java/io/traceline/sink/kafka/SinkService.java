@@ -87,6 +87,7 @@ public final class SinkService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SinkService.class);
   private static final Duration POLL = Duration.ofMillis(500);
+  private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DLQ_SEND_TIMEOUT = Duration.ofSeconds(60);
   private static final int MAX_DETAIL = 1024;
 
@@ -474,20 +475,29 @@ public final class SinkService implements AutoCloseable {
         () -> ThreadLocalRandom.current().nextDouble());
   }
 
-  /**
-   * Stops the loop (an unacknowledged batch is abandoned, not committed: it is read again), then
-   * closes the consumer and the DLQ producer. Idempotent.
-   */
+  /** Stops the loop, waiting up to 30 s for the work in flight: see {@link #close(Duration)}. */
   @Override
   public void close() {
+    close(DEFAULT_CLOSE_TIMEOUT);
+  }
+
+  /**
+   * Stops the loop, then closes the consumer and the DLQ producer. The loop first finishes the work
+   * in flight: a bulk request under way completes and what it stored is committed; a batch still
+   * waiting to be retried is abandoned, not committed (it is read again). When the loop has not
+   * ended within {@code timeout} (OpenSearch hangs), the consumer is woken up and the batch
+   * abandoned. Idempotent.
+   */
+  public void close(Duration timeout) {
     stop.countDown();
-    if (thread.isAlive()) {
-      consumer.wakeup();
-      try {
+    try {
+      if (thread.isAlive() && !stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("the work in flight did not finish within {}; abandoning it", timeout);
+        consumer.wakeup();
         thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     synchronized (this) {
       if (!closed) {
