@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * kafka.standbyReplicas}): with one, another instance keeps a warm copy of each task's stores and
  * takes a failed instance's tasks over without restoring them from the changelog topics. A stream
  * thread that dies shuts the client down ({@link #failure()} says why) rather than being replaced
- * silently. Not thread-safe; start and close from one thread.
+ * silently. Not thread-safe; start and close from one thread; {@link #readiness()}, {@link
+ * #liveness()}, {@link #state()} and {@link #failure()} may be called from any thread.
  */
 public final class CorrelatorService implements AutoCloseable {
 

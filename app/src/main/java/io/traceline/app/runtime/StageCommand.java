@@ -5,6 +5,8 @@ import io.traceline.app.config.ConfigOptions;
 import io.traceline.app.config.FlagOverrides;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -23,6 +25,8 @@ import picocli.CommandLine.Option;
  * @param <C> the stage's configuration record
  */
 public abstract class StageCommand<C extends StageConfig> implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StageCommand.class);
 
   @Mixin ConfigOptions config;
 
@@ -89,6 +93,10 @@ public abstract class StageCommand<C extends StageConfig> implements Callable<In
     try (StageRuntime runtime =
         StageRuntime.start(stage, settings.runtime(), signal, environment)) {
       return run(settings, runtime);
+    } catch (Exception | Error e) {
+      // In the stage's own log format too (the command line prints only the message).
+      LOG.error("{} failed", stage, e);
+      throw e;
     }
   }
 

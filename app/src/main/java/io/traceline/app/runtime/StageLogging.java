@@ -3,6 +3,7 @@ package io.traceline.app.runtime;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,11 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sets a stage's logging up at start: the level of Traceline's own loggers and, for {@link
- * LogFormat#JSON}, one JSON object per line on standard error (logstash-logback-encoder's fields
- * {@code @timestamp}, {@code level}, {@code logger_name}, {@code thread_name}, {@code message},
- * {@code stack_trace}, plus {@code stage} and {@code instance}), which log shippers (Fluent Bit,
- * CloudWatch agent, Vector) read without a parsing rule. The libraries stay at WARN. Does nothing
- * when SLF4J is bound to another backend (embedding). Not thread-safe: call once, at start.
+ * LogFormat#JSON}, one JSON object per line on standard error in place of {@code logback.xml}'s
+ * console appender (logstash-logback-encoder's fields {@code @timestamp}, {@code level}, {@code
+ * logger_name}, {@code thread_name}, {@code message}, {@code stack_trace}, plus {@code stage} and
+ * {@code instance}), which log shippers (Fluent Bit, CloudWatch agent, Vector) read without a
+ * parsing rule. The libraries stay at WARN. Does nothing when SLF4J is bound to another backend
+ * (embedding). Not thread-safe: call once, at start.
  */
 final class StageLogging {
 
@@ -51,7 +53,11 @@ final class StageLogging {
     appender.setEncoder(encoder);
     appender.start();
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.detachAndStopAllAppenders();
+    Appender<ILoggingEvent> text = root.getAppender(APPENDER);
+    if (text != null) {
+      root.detachAppender(text); // only the console's: appenders an operator added stay
+      text.stop();
+    }
     root.addAppender(appender);
   }
 

@@ -61,15 +61,21 @@ public final class StageRuntime implements AutoCloseable {
     new FileDescriptorMetrics().bindTo(registry);
     this.gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(registry);
-    this.admin =
-        AdminServer.start(
-            registry,
-            stage,
-            instance,
-            settings.adminHost(),
-            settings.adminPort(),
-            () -> live.check(),
-            this::readiness);
+    try {
+      this.admin =
+          AdminServer.start(
+              registry,
+              stage,
+              instance,
+              settings.adminHost(),
+              settings.adminPort(),
+              () -> live.check(),
+              this::readiness);
+    } catch (RuntimeException e) {
+      gcMetrics.close();
+      registry.close();
+      throw e;
+    }
     signal.install(settings.shutdownTimeout().plus(SIGNAL_MARGIN));
   }
 

@@ -24,8 +24,10 @@ import picocli.CommandLine.Option;
  * {@code traceline serve}: the web UI and the JSON API over the timelines in OpenSearch, as a
  * service. Runs until SIGTERM or SIGINT, then finishes the requests in flight and exits 0.
  * Configured by {@link ServeConfig} from {@code --config}, {@code TRACELINE_*} variables and its
- * flags (which win); exits 2 listing every problem. Ready ({@code /health/ready}) while OpenSearch
- * answers and accepts its credentials.
+ * flags (which win); exits 2 listing every problem. Ready ({@code /health/ready}) while it serves,
+ * OpenSearch reachable or not (the detail says which): the UI itself tells users when OpenSearch is
+ * unavailable, and taking every instance out of its load balancer during an OpenSearch outage would
+ * only replace that page by the balancer's error.
  */
 @Command(
     name = "serve",
@@ -92,23 +94,23 @@ public final class ServeCommand extends StageCommand<ServeConfig> {
   }
 
   /**
-   * Whether OpenSearch answers a read of the timelines' alias with the configured credentials (a
-   * 404 before the sink created it counts: the cluster answered).
+   * Up, with whether OpenSearch answers a read of the timelines' alias with the configured
+   * credentials (a 404 before the sink created it counts: the cluster answered).
    */
   static Health reachable(OpenSearchConnection connection) {
     String path = "/" + DocKind.TIMELINE.alias();
     try {
       int status = connection.send("HEAD", path, Map.of(), null).status();
       if (status == 401 || status == 403) {
-        return Health.down(
-            "OpenSearch refuses the credentials (" + status + " on HEAD " + path + ")");
+        return Health.up(
+            "serving; OpenSearch refuses the credentials (" + status + " on HEAD " + path + ")");
       }
       if (status >= 500) {
-        return Health.down("OpenSearch answers " + status);
+        return Health.up("serving; OpenSearch answers " + status);
       }
       return Health.up("OpenSearch reachable");
     } catch (OpenSearchUnavailableException e) {
-      return Health.down("OpenSearch unavailable");
+      return Health.up("serving; OpenSearch unavailable, the API answers 503");
     }
   }
 

@@ -111,7 +111,10 @@ public final class SinkCommand extends StageCommand<SinkConfig> {
       }
       LOG.info("stopping: finishing the bulk request in flight, committing what is stored");
       // Half the timeout for the work in flight; the rest for closing the clients.
-      service.close(runtime.shutdownTimeout().dividedBy(2));
+      if (!service.close(runtime.shutdownTimeout().dividedBy(2))) {
+        LOG.error("the sink did not stop cleanly within {}", runtime.shutdownTimeout());
+        return 1;
+      }
       return 0;
     }
   }

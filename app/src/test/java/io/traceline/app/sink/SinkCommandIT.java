@@ -40,8 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code traceline sink} as a service, from the real distribution in its own JVM, on a real broker
  * and the real OpenSearch: ready on its admin port, its counters and Kafka's consumer metrics on
  * {@code /metrics}, JSON log lines with stage and instance, and a SIGTERM in the middle of the
- * stream: exit 0, the bulk in flight finished and committed (what is indexed is exactly what is
- * committed), and the next instance indexes the rest, so nothing is lost.
+ * stream: exit 0, what is indexed is exactly what is committed (the bulk in flight finishes and is
+ * committed; when the consumer leaves its group the revoked partitions' acknowledged records are
+ * committed too), and the next instance indexes the rest, so nothing is lost. {@code SinkServiceIT}
+ * covers a close that cannot finish its request in flight.
  */
 @ExtendWith({EmbeddedKafkaExtension.class, OpenSearchExtension.class})
 @Timeout(240)

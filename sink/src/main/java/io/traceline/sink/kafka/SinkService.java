@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -88,6 +89,7 @@ public final class SinkService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SinkService.class);
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final long MIN_CLIENT_CLOSE_SECONDS = 5;
   private static final Duration DLQ_SEND_TIMEOUT = Duration.ofSeconds(60);
   private static final int MAX_DETAIL = 1024;
 
@@ -486,31 +488,63 @@ public final class SinkService implements AutoCloseable {
    * in flight: a bulk request under way completes and what it stored is committed; a batch still
    * waiting to be retried is abandoned, not committed (it is read again). When the loop has not
    * ended within {@code timeout} (OpenSearch hangs), the consumer is woken up and the batch
-   * abandoned. Idempotent.
+   * abandoned; the clients then get what is left of the timeout, at least {@value
+   * #MIN_CLIENT_CLOSE_SECONDS} s, to close. Idempotent.
+   *
+   * @return whether the loop finished its work within {@code timeout} and the clients closed
    */
-  public void close(Duration timeout) {
+  public boolean close(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     stop.countDown();
+    boolean clean = true;
     try {
       if (thread.isAlive() && !stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        clean = false;
         LOG.warn("the work in flight did not finish within {}; abandoning it", timeout);
         consumer.wakeup();
-        thread.join();
+        thread.join(Duration.ofSeconds(MIN_CLIENT_CLOSE_SECONDS).toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      clean = false;
     }
     synchronized (this) {
       if (!closed) {
         closed = true;
-        try {
-          consumer.close();
-          producer.close();
-        } finally {
-          consumerMetrics.close();
-          producerMetrics.close();
-        }
+        Duration left =
+            Duration.ofNanos(
+                Math.max(
+                    deadline - System.nanoTime(),
+                    Duration.ofSeconds(MIN_CLIENT_CLOSE_SECONDS).toNanos()));
+        clean &= closeClients(left);
       }
     }
+    return clean;
+  }
+
+  /** Closes the consumer (unless the loop still holds it) and the producer; false on a failure. */
+  private boolean closeClients(Duration timeout) {
+    boolean clean = true;
+    try {
+      if (thread.isAlive() && !isStopped()) {
+        // (once stopped is counted down, the loop no longer touches the consumer)
+        LOG.warn("the poll loop still runs; its consumer is left to the process's exit");
+        clean = false;
+      } else {
+        consumer.close(CloseOptions.timeout(timeout));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("closing the consumer failed: {}", e.toString());
+      clean = false;
+    } finally {
+      try {
+        producer.close(timeout);
+      } finally {
+        consumerMetrics.close();
+        producerMetrics.close();
+      }
+    }
+    return clean;
   }
 
   /** A document waiting for OpenSearch, with the record it came from. */

@@ -15,6 +15,10 @@ import io.traceline.sink.opensearch.Fixtures;
 import io.traceline.sink.opensearch.OpenSearchIndexer;
 import io.traceline.sink.opensearch.OpenSearchSettings;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -257,7 +261,9 @@ class SinkServiceIT {
         await(
             () -> indexed(second) > 0 && committedUpToEnd(group),
             "both instances indexed and every record committed");
-        one.close();
+        assertThat(one.close(Duration.ofSeconds(30)))
+            .as("the first leaves cleanly within its timeout")
+            .isTrue();
         produceRevisions('c', 0, 12, 3, start);
         await(() -> committedUpToEnd(group), "the second instance took every partition over");
         assertThat(two.failure()).isNull();
@@ -268,6 +274,59 @@ class SinkServiceIT {
     Map<String, List<Long>> revisions = revisionsById(search, "traceline-timelines", 'c');
     assertThat(revisions).hasSize(12);
     assertThat(revisions.values()).allSatisfy(r -> assertThat(r).containsExactly(3L));
+  }
+
+  /**
+   * OpenSearch accepts the connection and never answers: a stop cannot finish the request in
+   * flight, so close gives up after its timeout (plus the clients' few seconds, not the request's
+   * 20 s timeout) and says it did not stop cleanly, which the stage turns into exit code 1.
+   */
+  @Test
+  void aCloseThatCannotFinishTheRequestInFlightSaysSo(EmbeddedKafka kafka) throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> held = Collections.synchronizedList(new ArrayList<>());
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    held.add(silent.accept()); // read nothing, answer nothing
+                  }
+                } catch (IOException closed) {
+                  // the test is over
+                }
+              },
+              "silent-opensearch");
+      acceptor.start();
+      OpenSearchIndexer indexer =
+          OpenSearchIndexer.create(
+              new OpenSearchSettings(
+                  List.of(URI.create("http://127.0.0.1:" + silent.getLocalPort())),
+                  null,
+                  null,
+                  null,
+                  null,
+                  Duration.ofSeconds(20),
+                  OpenSearchSettings.DEFAULT_RETENTION,
+                  OpenSearchSettings.Aws.NONE));
+      SinkService service = service(kafka, indexer, new SimpleMeterRegistry(), "sink-it-hang");
+      try {
+        service.start();
+        await(() -> !held.isEmpty(), "the sink's first request is in flight");
+        long t0 = System.nanoTime();
+        assertThat(service.close(Duration.ofSeconds(1))).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0))
+            .as("bounded by the close's timeout, not by the request's")
+            .isLessThan(Duration.ofSeconds(15));
+        assertThat(service.state()).isEqualTo(SinkService.State.STARTING);
+      } finally {
+        for (Socket socket : held) {
+          socket.close(); // the request fails at once; the loop ends
+        }
+        await(service::isStopped, "the loop ended once the request failed");
+        indexer.close();
+      }
+    }
   }
 
   /**
