@@ -120,7 +120,7 @@ public final class CorrelateCommand implements Callable<Integer> {
             kafka.applicationId(),
             kafka.stateDir(),
             settings.correlator(),
-            kafka.streamsOverrides(),
+            settings.streamsOverrides(),
             new SimpleMeterRegistry());
     try {
       service.start();
