@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * and closed when the last of them closes (a store opened later gets new ones); a store's {@link
  * #close} never closes them while another store uses them. A RocksDB database holds its own
  * reference to both until it is closed, so closing them here frees nothing that an open database
- * still uses. This class creates no other native object: the {@code Options}, the table format, its
- * Bloom filter and the per-store cache that Kafka Streams created and replaced here are Kafka
- * Streams' to close.
+ * still uses. A store that Kafka Streams never closes (its database failed to open) keeps its
+ * budget open: at most one budget per distinct sizes stays allocated. This class creates no other
+ * native object: the {@code Options}, the table format, its Bloom filter and the per-store cache
+ * that Kafka Streams created and replaced here are Kafka Streams' to close.
  *
  * <p>Kafka Streams creates one instance per store (by class, through the public no-argument
  * constructor) and calls it from that store's stream thread; the shared state is guarded by a lock
