@@ -584,4 +584,97 @@ class CorrelatorTopologyTest {
     assertThat(live).hasSize(20);
     assertThat(replay).containsExactlyInAnyOrderElementsOf(live);
   }
+
+  private static final String THIRD = "6916f29e1b2c3d4e5f60718293a4b5c6";
+  private static final String FOURTH = "6916f29f0a1b2c3d4e5f60718293a4b5";
+  private static final String FIFTH = "6916f2a00a1b2c3d4e5f60718293a4b5";
+
+  private double openTraces() {
+    return registry.get("traceline.correlator.open.traces").tag("task", "0_0").gauge().value();
+  }
+
+  private void openOneEventTraces(long at, String... traces) {
+    for (String trace : traces) {
+      pipe(event(trace, trace + "-" + at, at, "api").build());
+    }
+  }
+
+  @Test
+  void theOpenTracesGaugeCountsTheTracesCollectingEvents() {
+    start(SETTINGS);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertThat(openTraces()).isZero();
+
+    openOneEventTraces(T0, TRACE, OTHER, THIRD);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertThat(openTraces()).isEqualTo(3);
+
+    driver.advanceWallClockTime(Duration.ofSeconds(5)); // past the gap
+    assertThat(emitted()).hasSize(3);
+    assertThat(openTraces()).isZero();
+
+    openOneEventTraces(T0 + 6_000, TRACE); // a late event re-opens its trace
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertThat(openTraces()).isEqualTo(1);
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+    assertThat(emitted()).extracting(Timeline::revision).containsExactly(2);
+    assertThat(openTraces()).isZero();
+
+    driver.close();
+    driver = null;
+    assertThat(registry.find("traceline.correlator.open.traces").gauges())
+        .as("removed with its task")
+        .isEmpty();
+  }
+
+  @Test
+  void theOpenTracesGaugeIsCountedFromTheStoresAfterARestore() {
+    start(SETTINGS);
+    openOneEventTraces(T0, FOURTH);
+    driver.advanceWallClockTime(Duration.ofSeconds(6)); // closed: kept for grace, not open
+    assertThat(emitted()).hasSize(1);
+    openOneEventTraces(T0 + 6_000, TRACE, OTHER, THIRD);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertThat(openTraces()).isEqualTo(3);
+    Map<String, List<TestRecord<byte[], byte[]>>> changelogs = new java.util.HashMap<>();
+    for (String store : List.of(StoreNames.EVENTS, StoreNames.META, StoreNames.DEADLINES)) {
+      changelogs.put(
+          store,
+          driver
+              .createOutputTopic(
+                  "correlator-test-" + store + "-changelog",
+                  new ByteArrayDeserializer(),
+                  new ByteArrayDeserializer())
+              .readRecordsToList());
+    }
+    driver.close();
+
+    // A restart on an empty disk: the stores are restored from their changelogs; nothing of the
+    // count is carried over on the heap.
+    stateDir = stateDir.resolve("restored");
+    start(SETTINGS);
+    KeyValueStore<String, byte[]> events = driver.getKeyValueStore(StoreNames.EVENTS);
+    KeyValueStore<String, byte[]> meta = driver.getKeyValueStore(StoreNames.META);
+    KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> deadlines =
+        driver.getKeyValueStore(StoreNames.DEADLINES);
+    for (TestRecord<byte[], byte[]> r : changelogs.get(StoreNames.EVENTS)) {
+      events.put(new String(r.key(), StandardCharsets.UTF_8), r.value());
+    }
+    for (TestRecord<byte[], byte[]> r : changelogs.get(StoreNames.META)) {
+      meta.put(new String(r.key(), StandardCharsets.UTF_8), r.value());
+    }
+    for (TestRecord<byte[], byte[]> r : changelogs.get(StoreNames.DEADLINES)) {
+      deadlines.put(org.apache.kafka.common.utils.Bytes.wrap(r.key()), r.value());
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertThat(openTraces()).isEqualTo(3);
+
+    // An event past the restored traces' gap closes them and opens its own trace.
+    openOneEventTraces(T0 + 12_000, FIFTH);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertThat(emitted())
+        .extracting(Timeline::traceId)
+        .containsExactlyInAnyOrder(TRACE, OTHER, THIRD);
+    assertThat(openTraces()).isEqualTo(1);
+  }
 }

@@ -6,6 +6,7 @@ import io.traceline.app.cli.DurationConverter;
 import io.traceline.app.cli.KafkaLogging;
 import io.traceline.app.correlate.CorrelatorService;
 import io.traceline.correlator.CorrelatorSettings;
+import io.traceline.correlator.rocksdb.RocksDbMemorySettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
@@ -66,6 +68,9 @@ final class CorrelatorChild implements Callable<Integer> {
   @Option(names = "--threads", required = true)
   int threads;
 
+  @Option(names = "--rocksdb-memory", required = true)
+  long rocksdbMemory;
+
   private final PrintStream out = System.out;
   private final MeterRegistry registry = new SimpleMeterRegistry();
 
@@ -79,15 +84,20 @@ final class CorrelatorChild implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     KafkaLogging.errorsOnly();
+    RocksDbMemorySettings d = RocksDbMemorySettings.defaults();
+    Map<String, Object> overrides =
+        new HashMap<>(
+            new RocksDbMemorySettings(rocksdbMemory, d.writeBufferRatio(), d.indexFilterRatio())
+                .streamsProperties());
+    overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+    overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     CorrelatorService service =
         new CorrelatorService(
             bootstrapServers,
             applicationId,
             stateDir,
             CorrelatorSettings.builder().inactivityGap(gap).closeCheckInterval(closeCheck).build(),
-            Map.of(
-                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee,
-                StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads),
+            overrides,
             registry);
     Closer closer = new Closer(service);
     Thread hook = new Thread(closer, "correlator-child-shutdown");

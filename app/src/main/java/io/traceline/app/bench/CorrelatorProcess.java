@@ -76,13 +76,16 @@ final class CorrelatorProcess implements AutoCloseable {
 
   /**
    * The child's command line: this JVM's {@code java}, the heap cap, Native Memory Tracking (a few
-   * percent of overhead) and this class path.
+   * percent of overhead), the executable's logging configuration and this class path.
    */
   static List<String> command(String maxHeap, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + maxHeap);
     command.add("-XX:NativeMemoryTracking=summary"); // the JVM's own share of the RSS
+    // Its stdout is the protocol: the executable's logging (to stderr), even when a class path
+    // that runs tests carries a logging configuration of its own.
+    command.add("-Dlogback.configurationFile=logback.xml");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(CorrelatorChild.class.getName());

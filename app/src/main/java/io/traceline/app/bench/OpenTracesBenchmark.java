@@ -3,6 +3,7 @@ package io.traceline.app.bench;
 import io.traceline.app.UsageException;
 import io.traceline.app.cli.DurationConverter;
 import io.traceline.app.cli.KafkaLogging;
+import io.traceline.correlator.rocksdb.RocksDbMemorySettings;
 import io.traceline.embedded.EmbeddedKafka;
 import io.traceline.model.LogEvent;
 import io.traceline.model.Topics;
@@ -144,6 +145,15 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
       defaultValue = "512m",
       description = "-Xmx of the correlator's JVM (default: ${DEFAULT-VALUE}).")
   String childHeap;
+
+  @Option(
+      names = "--rocksdb-memory",
+      paramLabel = "SIZE",
+      description =
+          "The correlator's RocksDB memory bound (rocksdb.memoryBytes): bytes, or with k, m or g"
+              + " (64m, 1g); 0 for none, each store with Kafka Streams' defaults (default:"
+              + " production's, 256m).")
+  String rocksdbMemory;
 
   @Mixin CorrelatorRunOptions common;
 
@@ -294,6 +304,15 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
     if (!childHeap.matches("[1-9][0-9]*[kKmMgG]?")) {
       problems.add("--child-heap must be a -Xmx size such as 512m, was '" + childHeap + "'");
     }
+    if (rocksdbMemory != null) {
+      if (rocksdbMemory.matches("[0-9]{1,15}[kKmMgG]?")) {
+        for (String problem : rocksDb().problems()) {
+          problems.add("--rocksdb-memory: " + problem);
+        }
+      } else {
+        problems.add("--rocksdb-memory must be a size such as 64m, was '" + rocksdbMemory + "'");
+      }
+    }
     if (!problems.isEmpty()) {
       throw UsageException.of("invalid bench open-traces options", problems);
     }
@@ -307,7 +326,31 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
         "--gap=" + gap.toMillis() + "ms",
         "--close-check=" + closeCheck.toMillis() + "ms",
         "--guarantee=" + CorrelatorRunOptions.guarantee(guarantee).config(),
-        "--threads=" + common.threads);
+        "--threads=" + common.threads,
+        "--rocksdb-memory=" + rocksDb().memoryBytes());
+  }
+
+  /** The correlator's RocksDB memory bound: production's, with the budget of the option if set. */
+  private RocksDbMemorySettings rocksDb() {
+    RocksDbMemorySettings d = RocksDbMemorySettings.defaults();
+    if (rocksdbMemory == null) {
+      return d;
+    }
+    String digits = rocksdbMemory.replaceAll("[^0-9]", "");
+    int shift =
+        switch (rocksdbMemory.toLowerCase(Locale.ROOT).charAt(rocksdbMemory.length() - 1)) {
+          case 'k' -> 10;
+          case 'm' -> 20;
+          case 'g' -> 30;
+          default -> 0;
+        };
+    long bytes;
+    try {
+      bytes = Math.multiplyExact(Long.parseLong(digits), 1L << shift);
+    } catch (ArithmeticException tooLarge) {
+      bytes = Long.MAX_VALUE; // reported as above the largest budget
+    }
+    return new RocksDbMemorySettings(bytes, d.writeBufferRatio(), d.indexFilterRatio());
   }
 
   private void printHeader(PrintWriter out) {
@@ -331,6 +374,17 @@ public final class OpenTracesBenchmark implements Callable<Integer> {
             + " commit.interval.ms 200%n",
         CorrelatorRunOptions.readable(gap),
         CorrelatorRunOptions.readable(closeCheck));
+    RocksDbMemorySettings rocksDb = rocksDb();
+    out.printf(
+        Locale.ROOT,
+        "  rocksdb    %s%n",
+        rocksDb.bounded()
+            ? String.format(
+                Locale.ROOT,
+                "every store bounded together to %s (rocksdb.memoryBytes; memtables up to %s)",
+                mib(rocksDb.memoryBytes()),
+                mib(rocksDb.writeBufferBytes()))
+            : "no bound (rocksdb.memoryBytes 0): each store with Kafka Streams' defaults");
   }
 
   /**

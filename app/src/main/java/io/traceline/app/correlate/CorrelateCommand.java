@@ -104,7 +104,7 @@ public final class CorrelateCommand extends StageCommand<CorrelateConfig> {
             kafka.applicationId(),
             kafka.stateDir(),
             settings.correlator(),
-            kafka.streamsOverrides(),
+            settings.streamsOverrides(),
             runtime.registry());
     int exitCode = 0;
     boolean closed = false;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import io.traceline.app.runtime.RuntimeSettings;
 import io.traceline.app.runtime.StageConfig;
 import io.traceline.correlator.CorrelatorSettings;
+import io.traceline.correlator.rocksdb.RocksDbMemorySettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,9 +24,16 @@ import org.apache.kafka.streams.StreamsConfig;
  *     properties
  * @param correlator the topology's settings, key for key ({@link CorrelatorSettings}, checked by
  *     its own {@code problems()})
+ * @param rocksdb the native memory all RocksDB stores of the process share, key for key ({@link
+ *     RocksDbMemorySettings}: {@code memoryBytes}, {@code writeBufferRatio}, {@code
+ *     indexFilterRatio}, checked by its own {@code problems()})
  * @param runtime admin port, instance name, shutdown timeout, logging ({@link RuntimeSettings})
  */
-public record CorrelateConfig(Kafka kafka, CorrelatorSettings correlator, RuntimeSettings runtime)
+public record CorrelateConfig(
+    Kafka kafka,
+    CorrelatorSettings correlator,
+    RocksDbMemorySettings rocksdb,
+    RuntimeSettings runtime)
     implements StageConfig {
 
   /** The default admin port of correlate. */
@@ -34,7 +42,20 @@ public record CorrelateConfig(Kafka kafka, CorrelatorSettings correlator, Runtim
   /** Every default; {@code kafka.bootstrapServers} has none and must be set. */
   public static CorrelateConfig defaults() {
     return new CorrelateConfig(
-        Kafka.defaults(), CorrelatorSettings.defaults(), RuntimeSettings.defaults(ADMIN_PORT));
+        Kafka.defaults(),
+        CorrelatorSettings.defaults(),
+        RocksDbMemorySettings.defaults(),
+        RuntimeSettings.defaults(ADMIN_PORT));
+  }
+
+  /**
+   * The properties to apply over the correlator's own: the RocksDB memory bound ({@code
+   * rocksdb.config.setter} and its sizes), then {@link Kafka#streamsOverrides()}.
+   */
+  public Map<String, Object> streamsOverrides() {
+    Map<String, Object> overrides = new LinkedHashMap<>(rocksdb.streamsProperties());
+    overrides.putAll(kafka.streamsOverrides());
+    return overrides;
   }
 
   /**
@@ -49,7 +70,9 @@ public record CorrelateConfig(Kafka kafka, CorrelatorSettings correlator, Runtim
    *     with two or more instances, 1 lets a failover resume from a copy that is nearly up to date
    *     instead of restoring the stores from their changelog topics
    * @param properties raw Kafka Streams / client properties applied last: security (TLS,
-   *     SASL/SCRAM, MSK IAM) and tuning; must not repeat the five keys above
+   *     SASL/SCRAM, MSK IAM) and tuning; must not repeat the five keys above, nor the RocksDB
+   *     memory bound's ({@code rocksdb.config.setter}, {@code traceline.rocksdb.*}: the {@code
+   *     rocksdb} section sets them)
    */
   public record Kafka(
       @JsonProperty(required = true) String bootstrapServers,
@@ -66,7 +89,11 @@ public record CorrelateConfig(Kafka kafka, CorrelatorSettings correlator, Runtim
             StreamsConfig.APPLICATION_ID_CONFIG, "applicationId",
             StreamsConfig.STATE_DIR_CONFIG, "stateDir",
             StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "processingGuarantee",
-            StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "standbyReplicas");
+            StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "standbyReplicas",
+            StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, "the rocksdb section",
+            RocksDbMemorySettings.MEMORY_BYTES_CONFIG, "rocksdb.memoryBytes",
+            RocksDbMemorySettings.WRITE_BUFFER_RATIO_CONFIG, "rocksdb.writeBufferRatio",
+            RocksDbMemorySettings.INDEX_FILTER_RATIO_CONFIG, "rocksdb.indexFilterRatio");
 
     public Kafka {
       properties = properties == null ? Map.of() : Map.copyOf(properties);

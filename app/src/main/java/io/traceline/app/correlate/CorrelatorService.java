@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.traceline.app.runtime.Health;
 import io.traceline.correlator.CorrelatorSettings;
 import io.traceline.correlator.CorrelatorTopology;
+import io.traceline.correlator.rocksdb.RocksDbMemorySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -91,8 +92,10 @@ public final class CorrelatorService implements AutoCloseable {
 
   /**
    * The Streams properties of the correlator's client that do not depend on its topology: where it
-   * runs, its commit interval and its producer's batching. The benchmark's reference clients start
-   * from these too, so that they pay what the correlator pays.
+   * runs, its commit interval, its producer's batching and the default RocksDB memory bound ({@link
+   * RocksDbMemorySettings#defaults()}: 256 MiB for every store of the process; the overrides may
+   * set other sizes). The benchmark's reference clients start from these too, so that they pay what
+   * the correlator pays.
    */
   public static Properties streamsProperties(
       String bootstrapServers, String applicationId, Path stateDir) {
@@ -107,6 +110,8 @@ public final class CorrelatorService implements AutoCloseable {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+    // Without a bound each store has its own 50 MiB block cache and up to 48 MiB of memtables.
+    props.putAll(RocksDbMemorySettings.defaults().streamsProperties());
     return props;
   }
 

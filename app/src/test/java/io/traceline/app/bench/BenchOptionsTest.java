@@ -56,7 +56,8 @@ class BenchOptionsTest {
             "--gap=2s",
             "--close-check=3s",
             "--guarantee=none",
-            "--child-heap=-Xmx512m");
+            "--child-heap=-Xmx512m",
+            "--rocksdb-memory=8m");
 
     assertThat(code).isEqualTo(2);
     assertThat(cli.err())
@@ -66,8 +67,11 @@ class BenchOptionsTest {
         .contains("--sample-time must be between 0s and 10m")
         .contains("--close-check must be between 10ms and the gap")
         .contains("--guarantee must be exactly_once_v2 or at_least_once, was 'none'")
-        .contains("--child-heap must be a -Xmx size such as 512m");
+        .contains("--child-heap must be a -Xmx size such as 512m")
+        .contains("--rocksdb-memory: memoryBytes must be 0 (no bound) or from 16777216");
     assertThat(cli.out()).isEmpty();
+    assertThat(cli.run("bench", "open-traces", "--rocksdb-memory=lots")).isEqualTo(2);
+    assertThat(cli.err()).contains("--rocksdb-memory must be a size such as 64m, was 'lots'");
   }
 
   @Test

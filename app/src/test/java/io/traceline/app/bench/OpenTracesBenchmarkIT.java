@@ -31,13 +31,15 @@ class OpenTracesBenchmarkIT {
             "--gap=15s",
             "--close-check=200ms",
             "--partitions=2",
-            "--child-heap=256m");
+            "--child-heap=256m",
+            "--rocksdb-memory=32m");
 
     String report = cli.out();
     assertThat(code).as(cli.err()).isZero();
     assertThat(report)
         .contains("  jvm ")
         .contains("child      java -Xmx256m")
+        .contains("rocksdb    every store bounded together to 32 MiB (rocksdb.memoryBytes;")
         .contains("exactly_once_v2, 1 stream thread")
         .contains("[1] memory of the correlator's JVM with 2,000 open traces")
         .contains("emitted so far (all open)")

@@ -78,7 +78,7 @@ class KafkaSecurityTest {
               kafka.applicationId(),
               kafka.stateDir(),
               config.correlator(),
-              kafka.streamsOverrides(),
+              config.streamsOverrides(),
               new SimpleMeterRegistry())
           .close();
     }

@@ -8,6 +8,8 @@ import io.traceline.app.config.EffectiveConfig;
 import io.traceline.app.config.FlagOverrides;
 import io.traceline.app.runtime.RuntimeSettings;
 import io.traceline.correlator.CorrelatorSettings;
+import io.traceline.correlator.rocksdb.BoundedRocksDbMemory;
+import io.traceline.correlator.rocksdb.RocksDbMemorySettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -55,6 +57,7 @@ class CorrelateConfigTest {
                     defaults.kafka().standbyReplicas(),
                     Map.of()),
                 CorrelatorSettings.defaults(),
+                RocksDbMemorySettings.defaults(),
                 RuntimeSettings.defaults(CorrelateConfig.ADMIN_PORT)));
     assertThat(config.origins())
         .as(
@@ -68,6 +71,7 @@ class CorrelateConfigTest {
         .hasSize(
             CorrelateConfig.Kafka.class.getRecordComponents().length
                 + CorrelatorSettings.class.getRecordComponents().length
+                + RocksDbMemorySettings.class.getRecordComponents().length
                 + RuntimeSettings.class.getRecordComponents().length);
   }
 
@@ -220,6 +224,64 @@ class CorrelateConfigTest {
             "kafka.properties.num.standby.replicas is set by standbyReplicas; set that instead")
         .contains("correlator.maxTraceAge (PT10S) must not be below inactivityGap (from file")
         .contains("correlator.maxBytesPerTrace must be at least 1024, was 100 (from file");
+  }
+
+  @Test
+  void theRocksDbBoundIsCheckedWithEverythingElse() throws IOException {
+    Path file =
+        yaml(
+            """
+            kafka:
+              bootstrapServers: b:9092
+              properties:
+                rocksdb.config.setter: com.example.MySetter
+                traceline.rocksdb.memory.bytes: "1"
+            rocksdb:
+              memoryBytes: 1000
+              writeBufferRatio: 0.95
+              indexFilterRatio: 0.2
+            correlator:
+              maxBytesPerTrace: 100
+            """);
+    int code = cli.run("correlate", "--config", file.toString(), "--check-config");
+    assertThat(code).isEqualTo(2);
+    assertThat(cli.err())
+        .contains(
+            "rocksdb.memoryBytes must be 0 (no bound) or from 16777216 (16 MiB) to 1099511627776"
+                + " (1 TiB), was 1000 (from file "
+                + file
+                + ")")
+        .contains(
+            "rocksdb.writeBufferRatio (0.95) and indexFilterRatio (0.2) must leave part of the"
+                + " budget to data blocks: their sum must be below 1 (from file")
+        .contains(
+            "kafka.properties.rocksdb.config.setter is set by the rocksdb section; set that instead")
+        .contains(
+            "kafka.properties.traceline.rocksdb.memory.bytes is set by rocksdb.memoryBytes; set"
+                + " that instead")
+        .contains("correlator.maxBytesPerTrace must be at least 1024");
+    assertThat(cli.err().lines().filter(l -> l.startsWith("  - "))).hasSize(5);
+  }
+
+  @Test
+  void theRocksDbBoundReachesStreamsFromTheEnvironmentUnderTheKafkaOverrides() {
+    EffectiveConfig<CorrelateConfig> config =
+        new ConfigLoader(
+                Map.of(
+                    "TRACELINE_KAFKA_BOOTSTRAP_SERVERS", "b:9092",
+                    "TRACELINE_ROCKSDB_MEMORY_BYTES", "134217728",
+                    "TRACELINE_ROCKSDB_WRITE_BUFFER_RATIO", "0.25"))
+            .load(CorrelateConfig.class, null, new FlagOverrides());
+
+    assertThat(config.value().rocksdb())
+        .isEqualTo(new RocksDbMemorySettings(128L << 20, 0.25, 0.1));
+    assertThat(config.value().streamsOverrides())
+        .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class)
+        .containsEntry(RocksDbMemorySettings.MEMORY_BYTES_CONFIG, 128L << 20)
+        .containsEntry(RocksDbMemorySettings.WRITE_BUFFER_RATIO_CONFIG, 0.25)
+        .containsEntry(RocksDbMemorySettings.INDEX_FILTER_RATIO_CONFIG, 0.1)
+        .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    assertThat(CorrelateConfig.defaults().rocksdb().memoryBytes()).isEqualTo(256L << 20);
   }
 
   @Test

@@ -37,6 +37,7 @@ public final class CorrelatorMetrics {
   private final Map<FlagType, Counter> flags = new EnumMap<>(FlagType.class);
   private final Map<String, Counter> baselineDropped = new ConcurrentHashMap<>();
   private final Map<String, BaselineGauges> baselineGauges = new ConcurrentHashMap<>();
+  private final Map<String, TaskGauge> openTraces = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
 
   public CorrelatorMetrics(MeterRegistry registry) {
@@ -172,23 +173,66 @@ public final class CorrelatorMetrics {
     }
   }
 
+  /**
+   * The open-trace gauge of one task ({@code traceline.correlator.open.traces{task}}), registered
+   * on first use; the same value again when the task is initialised again.
+   */
+  AtomicLong openTraces(String task) {
+    return openTraces.computeIfAbsent(
+            task,
+            t ->
+                new TaskGauge(
+                    registry,
+                    "traceline.correlator.open.traces",
+                    "Traces buffered in the task that are open: collecting events, not yet emitted",
+                    t))
+        .value;
+  }
+
+  /** Removes a task's open-trace gauge (the task was closed: another instance may own it now). */
+  void removeOpenTraces(String task) {
+    TaskGauge gauge = openTraces.remove(task);
+    if (gauge != null) {
+      registry.remove(gauge.gauge);
+    }
+  }
+
   /** Routes and hops one task's baselines hold; written by that task's thread only. */
   static final class BaselineGauges {
-    final AtomicLong routes = new AtomicLong();
-    final AtomicLong hops = new AtomicLong();
+    final AtomicLong routes;
+    final AtomicLong hops;
     private final Gauge routesGauge;
     private final Gauge hopsGauge;
 
     private BaselineGauges(MeterRegistry registry, String task) {
-      routesGauge =
-          Gauge.builder("traceline.correlator.baseline.routes", routes, AtomicLong::get)
-              .description("Routes with a learned baseline in the task (at most maxBaselineRoutes)")
-              .tag("task", task)
-              .strongReference(true)
-              .register(registry);
-      hopsGauge =
-          Gauge.builder("traceline.correlator.baseline.hops", hops, AtomicLong::get)
-              .description("Hops in the newest bucket of each route of the task, summed")
+      TaskGauge routes =
+          new TaskGauge(
+              registry,
+              "traceline.correlator.baseline.routes",
+              "Routes with a learned baseline in the task (at most maxBaselineRoutes)",
+              task);
+      TaskGauge hops =
+          new TaskGauge(
+              registry,
+              "traceline.correlator.baseline.hops",
+              "Hops in the newest bucket of each route of the task, summed",
+              task);
+      this.routes = routes.value;
+      this.routesGauge = routes.gauge;
+      this.hops = hops.value;
+      this.hopsGauge = hops.gauge;
+    }
+  }
+
+  /** A gauge of one task, tagged {@code task}, and the value it reads. */
+  private static final class TaskGauge {
+    final AtomicLong value = new AtomicLong();
+    final Gauge gauge;
+
+    TaskGauge(MeterRegistry registry, String name, String description, String task) {
+      gauge =
+          Gauge.builder(name, value, AtomicLong::get)
+              .description(description)
               .tag("task", task)
               .strongReference(true)
               .register(registry);

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -78,6 +79,10 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
   private KeyValueStore<String, byte[]> meta;
   private KeyValueStore<Bytes, byte[]> deadlines;
   private long nextCheckAt = Long.MIN_VALUE;
+  private String task;
+  private AtomicLong openTracesGauge;
+  private long openTraces;
+  private boolean openTracesCounted;
 
   /**
    * @param timelinesSink child node of every timeline
@@ -110,7 +115,10 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     this.events = context.getStateStore(StoreNames.EVENTS);
     this.meta = context.getStateStore(StoreNames.META);
     this.deadlines = context.getStateStore(StoreNames.DEADLINES);
-    baselines.init(context.getStateStore(StoreNames.BASELINES), context.taskId().toString());
+    this.task = context.taskId().toString();
+    baselines.init(context.getStateStore(StoreNames.BASELINES), task);
+    this.openTracesGauge = metrics.openTraces(task);
+    this.openTracesCounted = false;
     // Streams may init a processor again (a revived task): start from the stores, not the heap.
     this.clock = CorrelatorClock.restoredFrom(meta, settings, context.currentSystemTimeMs());
     this.nextCheckAt = Long.MIN_VALUE;
@@ -121,17 +129,48 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
   @Override
   public void close() {
     baselines.close();
+    if (task != null) {
+      metrics.removeOpenTraces(task);
+    }
   }
 
-  /** Closes and purges what is due by the wall clock, for partitions that went quiet. */
+  /**
+   * Closes and purges what is due by the wall clock, for partitions that went quiet; then shows the
+   * number of open traces on the task's gauge.
+   */
   private final class CloseDue implements Punctuator {
     @Override
     public void punctuate(long wallTime) {
+      countOpenTraces();
       if (clock.started()) {
         long now = clock.save(meta, wallTime);
         closeDue(now);
       }
+      openTracesGauge.set(openTraces);
     }
+  }
+
+  /**
+   * Counts the open traces of {@code trace-meta}, once per init, before the first record or
+   * punctuation (so after any restore: Streams initialises a task's processors once its stores are
+   * restored); from then on every open, re-open and close keeps the count. A scan of the whole
+   * store, closed traces and tombstones included, but reading two bytes of each.
+   */
+  private void countOpenTraces() {
+    if (openTracesCounted) {
+      return;
+    }
+    long open = 0;
+    try (KeyValueIterator<String, byte[]> it = meta.all()) {
+      while (it.hasNext()) {
+        if (TraceState.isOpen(it.next().value)) {
+          open++;
+        }
+      }
+    }
+    openTraces = open;
+    openTracesCounted = true;
+    openTracesGauge.set(open);
   }
 
   @Override
@@ -166,6 +205,7 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
       metrics.eventsFromTheFuture.increment();
     }
     long now = clock.now(wallNow);
+    countOpenTraces();
     add(arriving, record, arrival, now);
     if (now >= nextCheckAt) {
       nextCheckAt = now + settings.closeCheckInterval().toMillis();
@@ -217,8 +257,10 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     if (state == null) {
       state = TraceState.opened(now, due);
       deadlines.put(deadlineKey(due, traceId), MARKER);
+      openTraces++;
     } else if (state.phase() == Phase.CLOSED) {
       metrics.eventsReopening.increment();
+      openTraces++;
       deadlines.delete(deadlineKey(state.scheduledAt(), traceId));
       deadlines.put(deadlineKey(due, traceId), MARKER);
       state = state.reopened(now, due);
@@ -304,7 +346,9 @@ public final class TraceCorrelatorProcessor implements Processor<String, byte[],
     return Math.min(quietAt(state), ageAt(state));
   }
 
+  /** Emits an open trace's timeline; it is closed from here on, whatever the outcome. */
   private void close(String traceId, TraceState state, boolean byAge, long now) {
+    openTraces--;
     int revision = state.revision() + 1;
     TimelineStatus status = status(state, byAge);
     List<LogEvent> stored = new ArrayList<>();

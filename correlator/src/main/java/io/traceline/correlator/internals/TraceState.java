@@ -64,6 +64,14 @@ record TraceState(
     return new TraceState(Phase.OPEN, now, now, 0, 0, 0, 0, 0, 0, scheduledAt);
   }
 
+  /** Whether {@code bytes} is a stored state of an open trace; reads two bytes, decodes nothing. */
+  static boolean isOpen(byte[] bytes) {
+    return bytes != null
+        && bytes.length == SIZE
+        && bytes[0] == VERSION
+        && bytes[1] == Phase.OPEN.code;
+  }
+
   /** Whether events were dropped for the storage bounds. */
   boolean truncated() {
     return eventCount > storedCount;
