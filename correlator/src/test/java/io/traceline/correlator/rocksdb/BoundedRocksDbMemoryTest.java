@@ -185,7 +185,10 @@ class BoundedRocksDbMemoryTest {
         .as("files flushed from memtables that never reached their own size")
         .isPositive();
     long memtables = one.getLongProperty("rocksdb.size-all-mem-tables");
-    assertThat(memtables).isPositive().isLessThanOrEqualTo(settings.writeBufferBytes());
+    // The manager switches the memtable once it passes its size; until the switched one is
+    // written out both count, so the bound is loose (twice the size), yet far below the 48 MiB
+    // written and the 64 MiB a store's own memtable allows.
+    assertThat(memtables).isPositive().isLessThan(2 * settings.writeBufferBytes());
     // The idle store reports the same cache, holding what the other store's memtables reserved.
     assertThat(other.getLongProperty("rocksdb.block-cache-usage"))
         .isEqualTo(one.getLongProperty("rocksdb.block-cache-usage"))
